@@ -92,7 +92,7 @@ export const DEFAULT_PROFILE: SiteProfile = {
       'with no', 'without evidence', 'rules out', 'ruled out', 'denies', 'denied', 'declined', 'resolved',
       'rather than', 'no monotypic', 'no clonal', 'no monoclonal', 'rule out', 'r/o', 'negative',
     ],
-    post: ['unlikely', 'free', 'was ruled out', 'is ruled out', 'were ruled out', 'not seen', 'not identified', 'absent', 'excluded', 'not ruled out', 'should be ruled out'],
+    post: ['unlikely', 'free', 'ruled out', 'was ruled out', 'is ruled out', 'were ruled out', 'not seen', 'not identified', 'absent', 'excluded', 'not ruled out', 'should be ruled out'],
     pseudo: ['no increase', 'no significant change', 'no interval change', 'not certain if', 'not certain whether', 'not only', 'gram negative', 'without difficulty'],
     terminators: ['but', 'however', 'although', 'aside from', 'apart from', 'except', 'secondary to', 'cause of', 'etiology of', 'which', 'yet'],
     context: ['history of', 'family history of', 'family history', 's/p resection', 'mother', 'father', 'sister', 'brother'],

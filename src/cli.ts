@@ -1,0 +1,51 @@
+import { ALERTS_HELP, alertsCommand } from './cli/alerts.command.js';
+import { DEMO_HELP, demoCommand } from './cli/demo.command.js';
+import { GENERATE_HELP, generateCommand } from './cli/generate.command.js';
+import { PROFILE_HELP, profileCommand } from './cli/profile.command.js';
+import { REPLAY_HELP, replayCommand } from './cli/replay.command.js';
+import { EXIT, type Output } from './cli/usage.js';
+import { SentinelError } from './errors.js';
+import { createLogger } from './logger.js';
+
+const HELP = `Usage: poems-sentinel <command> [options]
+
+Commands:
+  demo       generate a synthetic feed, replay it, print the alerts (no services needed)
+  replay     replay HL7 v2 files through the pipeline
+  generate   write a synthetic HL7 v2 feed
+  profile    check a site profile
+  alerts     list, export, acknowledge, dismiss or snooze alerts
+
+Run "poems-sentinel <command> --help" for a command's options.`;
+
+const COMMANDS = { demo: DEMO_HELP, replay: REPLAY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP };
+
+/** Runs one command; returns the exit status. Bad input is a message and status 2, never a stack trace. */
+export async function main(argv: string[], io: Output): Promise<number> {
+  const [command, ...args] = argv;
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  try {
+    switch (command) {
+      case 'replay': return await replayCommand(args, io, log);
+      case 'demo': return await demoCommand(args, io, log);
+      case 'generate': return await generateCommand(args, io);
+      case 'profile': return await profileCommand(args, io);
+      case 'alerts': return await alertsCommand(args, io);
+      case undefined: case '-h': case '--help': case 'help':
+        io.out(HELP);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        io.err(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+        return EXIT.usage;
+    }
+  } catch (err) {
+    if (err instanceof SentinelError) {
+      io.err(`poems-sentinel: ${err.code}: ${err.message}`);
+      return err.code === 'USAGE' || err.code === 'INPUT_UNREADABLE' || err.code === 'PROFILE_INVALID' ? EXIT.usage : EXIT.failure;
+    }
+    io.err(`poems-sentinel: internal error: ${(err as Error).message}`);
+    log.error({ err }, 'internal error');
+    return EXIT.failure;
+  }
+}
+

@@ -1,0 +1,49 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SentinelError } from '../errors.js';
+import { Hl7Splitter, type SplitItem } from '../hl7/split.js';
+
+/** Expands files and directories (recursively, sorted by name) into the files to read, in order. */
+export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let info;
+    try {
+      info = await stat(input);
+    } catch {
+      throw new SentinelError('INPUT_UNREADABLE', `cannot read ${input}: no such file or directory`);
+    }
+    if (info.isDirectory()) {
+      const entries = (await readdir(input)).sort();
+      files.push(...(await expandInputs(entries.filter((e) => !e.startsWith('.')).map((e) => join(input, e)))));
+    } else {
+      files.push(input);
+    }
+  }
+  return files;
+}
+
+export interface FileItem { item: SplitItem; origin: string; file: string; bytesRead: number }
+
+/**
+ * Streams the messages of one file in arrival (file) order. Memory stays bounded by the
+ * largest message whatever the file size.
+ */
+export async function* readHl7File(path: string, maxMessageBytes?: number): AsyncGenerator<FileItem> {
+  const splitter = new Hl7Splitter(maxMessageBytes);
+  let n = 0;
+  let bytesRead = 0;
+  let stream;
+  try {
+    stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      for (const item of splitter.push(chunk)) yield { item, origin: `file:${path}#${++n}`, file: path, bytesRead };
+    }
+  } catch (err) {
+    if (err instanceof SentinelError) throw err;
+    throw new SentinelError('INPUT_UNREADABLE', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  for (const item of splitter.end()) yield { item, origin: `file:${path}#${++n}`, file: path, bytesRead };
+}

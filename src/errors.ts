@@ -1,0 +1,38 @@
+/**
+ * The catalogue of stable error codes. Every rejected message and every failure that reaches a
+ * user carries one of these codes. `permanent` picks the outcome at the edges: a permanent error
+ * is dead-lettered (MLLP: AR), a transient one is retried (MLLP: AE).
+ * docs/error-codes.md lists every code; a test keeps the two equal.
+ */
+export const ERROR_CODES = {
+  HL7_EMPTY_INPUT: { permanent: true, summary: 'the input held no bytes other than whitespace' },
+  HL7_NO_MSH: { permanent: true, summary: 'segments outside any message: no MSH header before them' },
+  HL7_BAD_ENCODING: { permanent: true, summary: 'MSH-1/MSH-2 delimiters missing, repeated, alphanumeric or too many' },
+  HL7_BAD_SEGMENT: { permanent: true, summary: 'a segment whose name is not three letters/digits' },
+  HL7_NO_MESSAGE_TYPE: { permanent: true, summary: 'MSH-9 message type missing or malformed' },
+  HL7_NO_VERSION: { permanent: true, summary: 'MSH-12 version missing' },
+  HL7_UNSUPPORTED_VERSION: { permanent: true, summary: 'MSH-12 is not an HL7 version 2.x' },
+  HL7_BATCH_STRUCTURE: { permanent: true, summary: 'batch envelope (FHS/BHS/BTS/FTS) out of place or with other delimiters' },
+  HL7_STRUCTURE_MISMATCH: { permanent: true, summary: 'segments that the message type cannot carry (e.g. OBR in ADT)' },
+  HL7_NO_PATIENT_ID: { permanent: true, summary: 'a clinical message without a PID-3 patient identifier' },
+  HL7_NO_MERGE_ID: { permanent: true, summary: 'a merge (A34/A36/A40) without an MRG-1 prior identifier' },
+  HL7_FRAME_TOO_LARGE: { permanent: true, summary: 'a message larger than the configured maximum' },
+  STORE_UNAVAILABLE: { permanent: false, summary: 'the state store could not be written; retry later' },
+  PROFILE_INVALID: { permanent: true, summary: 'the site profile file does not validate' },
+  INPUT_UNREADABLE: { permanent: true, summary: 'an input file or directory could not be read' },
+  USAGE: { permanent: true, summary: 'bad command-line usage' },
+} as const satisfies Record<string, { permanent: boolean; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class SentinelError extends Error {
+  readonly code: ErrorCode;
+  readonly permanent: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SentinelError';
+    this.code = code;
+    this.permanent = ERROR_CODES[code].permanent;
+  }
+}

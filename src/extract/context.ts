@@ -1,0 +1,60 @@
+import type { Delimiters } from '../hl7/delimiters.js';
+import type { Hl7Message } from '../hl7/message.js';
+import type { Finding, FindingKind, Qualifiers } from '../domain/finding.js';
+import type { PatientKey } from '../domain/patient-key.js';
+import type { ResultVersion } from '../domain/result.js';
+import type { CompiledProfile } from './compiled-profile.js';
+import type { Sex } from './patient.js';
+
+/** What every extractor of one message needs to know. */
+export interface ExtractContext {
+  readonly msg: Hl7Message;
+  readonly d: Delimiters;
+  readonly profile: CompiledProfile;
+  readonly patientKey: PatientKey;
+  readonly sex: Sex;
+  /** MSH-7, else the time the message was received: the version time of its results */
+  readonly messageTime: string;
+}
+
+/** OBX-11 result status → what the version does to its result (spec §2). */
+export type StatusEffect = 'count' | 'remove' | 'skip';
+
+export function statusEffect(status: string): StatusEffect {
+  switch (status.trim().toUpperCase()) {
+    case 'F': case 'P': case 'C': case 'A': case '':
+      return 'count';
+    case 'D': case 'W': case 'X':
+      return 'remove';
+    default:
+      // I (pending), R (unverified), S (partial), N, O, U (final, values unchanged): no new version
+      return 'skip';
+  }
+}
+
+export function makeFinding(
+  ctx: ExtractContext,
+  kind: FindingKind,
+  at: { observedAt: string; segment: string; resultKey: string },
+  extra: { value?: number; unit?: string; qualifiers?: Qualifiers } = {},
+): Finding {
+  const f: Finding = {
+    kind,
+    observedAt: at.observedAt,
+    qualifiers: extra.qualifiers ?? {},
+    source: { messageControlId: ctx.msg.controlId, sendingFacility: ctx.msg.sendingFacility, segment: at.segment, resultKey: at.resultKey },
+  };
+  if (extra.value !== undefined) f.value = extra.value;
+  if (extra.unit !== undefined) f.unit = extra.unit;
+  return f;
+}
+
+export function makeVersion(ctx: ExtractContext, resultKey: string, status: string, findings: Finding[]): ResultVersion {
+  return {
+    patientKey: ctx.patientKey,
+    resultKey,
+    status: status.trim().toUpperCase() || 'F',
+    messageTime: ctx.messageTime,
+    findings: statusEffect(status) === 'remove' ? [] : findings,
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * HL7 DTM/TS ("YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]") to ISO 8601. Without an offset the
+ * time is read as UTC: feeds rarely send one and the rule only compares times of one patient.
+ * Returns '' for anything that is not a plausible date ("0000", "Aug 15, 1942", "196203520").
+ */
+export function hl7TimeToIso(raw: string): string {
+  const m = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d+)?([+-]\d{4})?$/.exec(raw.trim());
+  if (!m) return '';
+  const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', tz] = m;
+  const year = Number(y);
+  if (year < 1900 || year > 2200) return '';
+  const offset = tz ? `${tz.slice(0, 3)}:${tz.slice(3)}` : 'Z';
+  const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const back = new Date(t).toISOString();
+  // Date.parse rolls "2025-02-31" over to March; a calendar-invalid date is not a date.
+  if (!tz && back.slice(0, 10) !== `${y}-${mo}-${d}`) return '';
+  return back;
+}

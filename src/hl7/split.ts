@@ -1,0 +1,134 @@
+import type { ErrorCode } from '../errors.js';
+
+export type SplitItem =
+  | { kind: 'message'; text: string; bytes: Buffer }
+  | { kind: 'reject'; code: ErrorCode; detail: string; bytes: Buffer };
+
+const ENVELOPE = new Set(['FHS', 'BHS', 'BTS', 'FTS']);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const LINE_END = /\r\n|\r|\n/;
+
+/**
+ * Splits a byte stream of HL7 v2 into messages: segments ended by CR, LF or CRLF; messages
+ * back to back or separated by blank lines; FHS/BHS/BTS/FTS batch envelopes; UTF-8 BOM;
+ * MLLP framing bytes left in files. Streaming: memory is bounded by the largest message.
+ *
+ * Bytes are carried as latin1 strings, which map one byte to one char, so the exact input
+ * bytes can always be recovered for the dead-letter table. Nothing is dropped silently:
+ * segments outside a message come back as a `reject` item with a code.
+ */
+export class Hl7Splitter {
+  private carry = '';
+  private current: string[] = [];
+  private currentSize = 0;
+  private orphans: string[] = [];
+  private envelope: { line: string; fieldSep: string } | null = null;
+  private sawContent = false;
+  private oversized = false;
+
+  constructor(private readonly maxMessageBytes = 8 * 1024 * 1024) {}
+
+  push(chunk: Buffer): SplitItem[] {
+    const out: SplitItem[] = [];
+    const data = this.carry + chunk.toString('latin1');
+    const lastEnd = Math.max(data.lastIndexOf('\r'), data.lastIndexOf('\n'));
+    if (lastEnd < 0) {
+      this.carry = data;
+      if (this.carry.length > this.maxMessageBytes) this.dropOversized(out);
+      return out;
+    }
+    this.carry = data.slice(lastEnd + 1);
+    for (const line of data.slice(0, lastEnd).split(LINE_END)) this.line(line, out);
+    return out;
+  }
+
+  end(): SplitItem[] {
+    const out: SplitItem[] = [];
+    if (this.carry !== '') this.line(this.carry, out);
+    this.carry = '';
+    this.flushMessage(out);
+    this.flushOrphans(out);
+    if (!this.sawContent) out.push({ kind: 'reject', code: 'HL7_EMPTY_INPUT', detail: 'no HL7 content', bytes: Buffer.alloc(0) });
+    this.sawContent = false;
+    return out;
+  }
+
+  private line(raw: string, out: SplitItem[]): void {
+    // A BOM may open a file, and MLLP start/end bytes (VT, FS) are sometimes left in files.
+    const line = raw.replace(/^(\xef\xbb\xbf|\x0b)+/, '').replace(/\x1c+$/, '');
+    if (line.trim() === '' || /^[\x0b\x1c\s]*$/.test(line)) return;
+    this.sawContent = true;
+    const id = line.slice(0, 3);
+    if (id === 'MSH') {
+      this.flushMessage(out);
+      this.flushOrphans(out);
+      this.checkEnvelope(line, out);
+      this.current.push(line);
+      this.currentSize = line.length;
+      return;
+    }
+    if (ENVELOPE.has(id)) {
+      this.flushMessage(out);
+      this.flushOrphans(out);
+      if (id === 'FHS' || id === 'BHS') this.envelope = { line, fieldSep: line.charAt(3) };
+      return;
+    }
+    if (this.current.length === 0) {
+      this.orphans.push(line);
+      return;
+    }
+    this.currentSize += line.length + 1;
+    if (this.currentSize > this.maxMessageBytes) {
+      if (!this.oversized) out.push(reject('HL7_FRAME_TOO_LARGE', `message larger than ${this.maxMessageBytes} bytes`, this.current[0] ?? ''));
+      this.oversized = true;
+      this.current = [this.current[0] ?? ''];
+      return;
+    }
+    this.current.push(line);
+  }
+
+  /** A batch header whose delimiters differ from the messages inside it is a broken envelope. */
+  private checkEnvelope(msh: string, out: SplitItem[]): void {
+    if (this.envelope && this.envelope.fieldSep !== msh.charAt(3)) {
+      out.push(reject('HL7_BATCH_STRUCTURE', 'batch header uses other delimiters than its messages', this.envelope.line));
+    }
+    this.envelope = null;
+  }
+
+  private flushMessage(out: SplitItem[]): void {
+    if (this.current.length === 0) return;
+    const joined = this.current.join('\r');
+    this.current = [];
+    if (this.oversized) {
+      this.oversized = false;
+      return;
+    }
+    out.push({ kind: 'message', text: decodeText(joined), bytes: Buffer.from(joined, 'latin1') });
+  }
+
+  private flushOrphans(out: SplitItem[]): void {
+    if (this.orphans.length === 0) return;
+    out.push(reject('HL7_NO_MSH', `${this.orphans.length} segment(s) outside any message`, this.orphans.join('\r')));
+    this.orphans = [];
+  }
+
+  private dropOversized(out: SplitItem[]): void {
+    out.push(reject('HL7_FRAME_TOO_LARGE', `a line longer than ${this.maxMessageBytes} bytes`, this.carry.slice(0, 1024)));
+    this.carry = '';
+  }
+}
+
+function reject(code: ErrorCode, detail: string, latin1: string): SplitItem {
+  return { kind: 'reject', code, detail, bytes: Buffer.from(latin1, 'latin1') };
+}
+
+/** Message text: UTF-8 when the bytes are valid UTF-8 (whatever MSH-18 claims), else ISO 8859-1. */
+function decodeText(latin1: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(latin1)) return latin1;
+  try {
+    return utf8.decode(Buffer.from(latin1, 'latin1'));
+  } catch {
+    return latin1;
+  }
+}

@@ -1,0 +1,56 @@
+import { Alert } from '../domain/alert.js';
+import type { PatientKey } from '../domain/patient-key.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';
+
+export class SqliteAlertStore implements AlertStore {
+  constructor(private readonly sql: SqliteDatabase) {}
+
+  async get(patient: PatientKey, ruleId: string): Promise<Alert | null> {
+    const row = this.sql.db.prepare('SELECT body FROM alerts WHERE patient_key = ? AND rule_id = ?').get(patient, ruleId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as Alert) : null;
+  }
+
+  async getById(id: string): Promise<Alert | null> {
+    const row = this.sql.db.prepare('SELECT body FROM alerts WHERE id = ?').get(id) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as Alert) : null;
+  }
+
+  async put(alert: Alert): Promise<void> {
+    this.sql.write();
+    this.sql.db
+      .prepare('INSERT OR REPLACE INTO alerts (id, patient_key, rule_id, status, tier, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
+  }
+
+  async list(filter: { status?: Alert['status']; tier?: Alert['tier'] } = {}): Promise<Alert[]> {
+    const rows = this.sql.db
+      .prepare(`SELECT body FROM alerts WHERE (@status IS NULL OR status = @status) AND (@tier IS NULL OR tier = @tier) ORDER BY updated_at DESC, id`)
+      .all({ status: filter.status ?? null, tier: filter.tier ?? null }) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as Alert);
+  }
+
+  async rekey(alert: Alert, survivor: PatientKey): Promise<void> {
+    await this.put({ ...alert, patientKey: survivor });
+  }
+}
+
+export class SqliteDeadLetterStore implements DeadLetterStore {
+  constructor(private readonly sql: SqliteDatabase) {}
+
+  async add(l: DeadLetter): Promise<void> {
+    this.sql.write();
+    this.sql.db.prepare('INSERT INTO dead_letters (received_at, origin, code, detail, bytes) VALUES (?, ?, ?, ?, ?)').run(l.receivedAt, l.origin, l.code, l.detail, l.bytes);
+  }
+
+  async count(): Promise<number> {
+    return (this.sql.db.prepare('SELECT COUNT(*) AS n FROM dead_letters').get() as { n: number }).n;
+  }
+
+  async list(limit: number): Promise<(DeadLetter & { id: number })[]> {
+    const rows = this.sql.db.prepare('SELECT id, received_at, origin, code, detail, bytes FROM dead_letters ORDER BY id LIMIT ?').all(limit) as {
+      id: number; received_at: string; origin: string; code: DeadLetter['code']; detail: string; bytes: Buffer;
+    }[];
+    return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, origin: r.origin, code: r.code, detail: r.detail, bytes: r.bytes }));
+  }
+}

@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Durable } from './timeline-store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  facility TEXT NOT NULL, control_id TEXT NOT NULL, patient_key TEXT, applied_seq INTEGER NOT NULL,
+  PRIMARY KEY (facility, control_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS results (
+  patient_key TEXT NOT NULL, result_key TEXT NOT NULL, status TEXT NOT NULL,
+  message_time TEXT NOT NULL, seq INTEGER NOT NULL, findings TEXT NOT NULL,
+  PRIMARY KEY (patient_key, result_key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS merges (prior TEXT PRIMARY KEY, survivor TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alerts (
+  id TEXT PRIMARY KEY, patient_key TEXT NOT NULL, rule_id TEXT NOT NULL, status TEXT NOT NULL,
+  tier TEXT NOT NULL, updated_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS alerts_patient_rule ON alerts (patient_key, rule_id);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY, received_at TEXT NOT NULL, origin TEXT NOT NULL, code TEXT NOT NULL,
+  detail TEXT NOT NULL, bytes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+  key TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL, next_attempt_at TEXT NOT NULL, last_error TEXT) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, next_attempt_at);
+`;
+
+/**
+ * One SQLite file (WAL) holding every embedded table. Writes join one open transaction that
+ * `flush` commits (group commit): consumers acknowledge messages only after `flush` resolves.
+ */
+export class SqliteDatabase implements Durable {
+  readonly db: Database.Database;
+
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
+    this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  /** Opens the group transaction if none is open; every write calls this first. */
+  write(): void {
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+  }
+
+  async flush(): Promise<void> {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.db.close();
+  }
+}

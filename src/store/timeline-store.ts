@@ -1,0 +1,64 @@
+import type { Alert } from '../domain/alert.js';
+import type { Finding } from '../domain/finding.js';
+import type { PatientKey } from '../domain/patient-key.js';
+import type { MessageEffects } from '../domain/result.js';
+import type { ErrorCode } from '../errors.js';
+
+/** A message's identity for idempotency (spec §2: same MSH-10 from the same sending facility). */
+export interface MessageId {
+  sendingFacility: string;
+  controlId: string;
+}
+
+export interface ApplyResult {
+  /** the message had been applied before: nothing was written */
+  duplicate: boolean;
+  /** patients to re-evaluate (after merges resolve): on a duplicate too, so a crash between
+   *  the store write and the alert update heals on re-delivery */
+  patients: PatientKey[];
+  /** merges applied, for moving alerts */
+  merges: { prior: PatientKey; survivor: PatientKey }[];
+}
+
+/**
+ * Per-patient timelines (spec §2). Implementations: SQLite (embedded) and Redis (distributed);
+ * one conformance suite runs against each. `apply` is atomic and idempotent per message.
+ */
+export interface TimelineStore {
+  apply(id: MessageId, effects: MessageEffects): Promise<ApplyResult>;
+  /** the patient's current findings (latest version of every result), merges followed */
+  findings(patient: PatientKey): Promise<Finding[]>;
+  /** the surviving key of a patient after merges */
+  resolve(patient: PatientKey): Promise<PatientKey>;
+  patientCount(): Promise<number>;
+}
+
+export interface AlertStore {
+  get(patient: PatientKey, ruleId: string): Promise<Alert | null>;
+  getById(id: string): Promise<Alert | null>;
+  put(alert: Alert): Promise<void>;
+  /** newest first */
+  list(filter?: { status?: Alert['status']; tier?: Alert['tier'] }): Promise<Alert[]>;
+  /** re-keys an alert to the surviving patient of a merge */
+  rekey(alert: Alert, survivor: PatientKey): Promise<void>;
+}
+
+export interface DeadLetter {
+  receivedAt: string;
+  origin: string;
+  code: ErrorCode;
+  detail: string;
+  bytes: Buffer;
+}
+
+export interface DeadLetterStore {
+  add(letter: DeadLetter): Promise<void>;
+  count(): Promise<number>;
+  list(limit: number): Promise<(DeadLetter & { id: number })[]>;
+}
+
+/** Durability boundary: everything written before `flush` resolves survives a crash. */
+export interface Durable {
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
