@@ -6,7 +6,7 @@ import { FindingKind, HeavyChain, LightChain } from '../domain/finding.js';
  * Codes are written as published ("G61.81"); matching ignores dots and case. A trailing "*"
  * makes a prefix ("C90*" = every C90 code).
  */
-const Code = z.string().regex(/^[A-Za-z0-9.\-]+\*?$/, 'a code such as "G61.81", "777-3" or a prefix "C90*"');
+const Code = z.string().regex(/^[A-Za-z0-9.-]+\*?$/, 'a code such as "G61.81", "777-3" or a prefix "C90*"');
 const Phrase = z.string().min(2);
 
 export const TextRule = z.object({

@@ -124,7 +124,6 @@ function reject(code: ErrorCode, detail: string, latin1: string): SplitItem {
 
 /** Message text: UTF-8 when the bytes are valid UTF-8 (whatever MSH-18 claims), else ISO 8859-1. */
 function decodeText(latin1: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(latin1)) return latin1;
   try {
     return utf8.decode(Buffer.from(latin1, 'latin1'));

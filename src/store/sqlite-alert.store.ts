@@ -1,4 +1,4 @@
-import { Alert } from '../domain/alert.js';
+import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';

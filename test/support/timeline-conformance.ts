@@ -1,0 +1,105 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Finding, FindingKind } from '../../src/domain/finding.js';
+import type { MessageEffects, ResultVersion } from '../../src/domain/result.js';
+import type { TimelineStore } from '../../src/store/timeline-store.js';
+
+/** Builds a result version with at most one finding (none for D/W/X-like removals). */
+export function version(patientKey: string, resultKey: string, messageTime: string, kind: FindingKind | null, status = 'F'): ResultVersion {
+  const findings: Finding[] = kind === null ? [] : [{
+    kind,
+    observedAt: messageTime,
+    qualifiers: {},
+    source: { messageControlId: `m-${messageTime}`, sendingFacility: 'SYNTHLAB', segment: 'OBX[1]', resultKey },
+  }];
+  return { patientKey, resultKey, status, messageTime, findings };
+}
+
+export function effects(patientKey: string, ...results: ResultVersion[]): MessageEffects {
+  return { patientKey, results, merges: [] };
+}
+
+const T1 = '2025-01-01T10:00:00.000Z';
+const T2 = '2025-01-02T10:00:00.000Z';
+const T3 = '2025-01-03T10:00:00.000Z';
+const kinds = async (store: TimelineStore, p: string): Promise<string[]> => (await store.findings(p)).map((f) => f.kind).sort();
+
+/**
+ * The TimelineStore contract (spec §2), run against every adapter. `make` returns a fresh,
+ * empty store; `flush` makes writes durable where the adapter batches them.
+ */
+export function timelineConformance(name: string, make: () => Promise<TimelineStore>): void {
+  describe(`${name} honours the TimelineStore contract`, () => {
+    let store: TimelineStore;
+    beforeEach(async () => {
+      store = await make();
+    });
+
+    it('applies a message once (same MSH-10 from the same facility)', async () => {
+      const first = await store.apply({ sendingFacility: 'LAB', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, 'thrombocytosis')));
+      const again = await store.apply({ sendingFacility: 'LAB', controlId: '1' }, effects('A|1', version('A|1', 'r2', T1, 'vegfHigh')));
+      expect(first.duplicate).toBe(false);
+      expect(again.duplicate).toBe(true);
+      expect(again.patients).toEqual(['A|1']);
+      expect(await kinds(store, 'A|1')).toEqual(['thrombocytosis']);
+    });
+
+    it('treats the same MSH-10 from another facility as another message', async () => {
+      await store.apply({ sendingFacility: 'LAB', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, 'thrombocytosis')));
+      const other = await store.apply({ sendingFacility: 'RAD', controlId: '1' }, effects('A|1', version('A|1', 'r2', T1, 'scleroticBone')));
+      expect(other.duplicate).toBe(false);
+      expect(await kinds(store, 'A|1')).toEqual(['scleroticBone', 'thrombocytosis']);
+    });
+
+    it('lets a correction replace the earlier value of a result', async () => {
+      await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, 'thrombocytosis')));
+      const corrected = await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|1', version('A|1', 'r1', T2, null, 'C')));
+      expect(corrected.patients).toEqual(['A|1']);
+      expect(await kinds(store, 'A|1')).toEqual([]);
+    });
+
+    it('removes a finding on deletion and keeps it removed when the older original arrives late', async () => {
+      await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|1', version('A|1', 'r1', T2, null, 'D')));
+      await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, 'thrombocytosis')));
+      expect(await kinds(store, 'A|1')).toEqual([]);
+    });
+
+    it('keeps the later correction when it arrives before the original (out of order)', async () => {
+      await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|1', version('A|1', 'r1', T2, 'vegfHigh', 'C')));
+      const late = await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, null)));
+      expect(late.patients).toEqual([]);
+      expect(await kinds(store, 'A|1')).toEqual(['vegfHigh']);
+    });
+
+    it('reports no change for a version that changes nothing', async () => {
+      const r = await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, null)));
+      expect(r.patients).toEqual([]);
+    });
+
+    it('moves findings on a merge and follows the merge for later messages', async () => {
+      await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|old', version('A|old', 'r1', T1, 'castleman')));
+      await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|new', version('A|new', 'r2', T1, 'neuropathy')));
+      const merged = await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|new', results: [], merges: [{ prior: 'A|old', survivor: 'A|new' }] });
+      expect(merged.merges).toEqual([{ prior: 'A|old', survivor: 'A|new' }]);
+      expect(merged.patients.sort()).toEqual(['A|new', 'A|old']);
+      expect(await kinds(store, 'A|new')).toEqual(['castleman', 'neuropathy']);
+      expect(await store.resolve('A|old')).toBe('A|new');
+      await store.apply({ sendingFacility: 'L', controlId: '4' }, effects('A|old', version('A|old', 'r4', T3, 'vegfHigh')));
+      expect(await kinds(store, 'A|new')).toEqual(['castleman', 'neuropathy', 'vegfHigh']);
+    });
+
+    it('keeps the newer version of a result both identifiers hold when merging', async () => {
+      await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|old', version('A|old', 'dx', T2, 'castleman')));
+      await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|new', version('A|new', 'dx', T1, null)));
+      await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|new', results: [], merges: [{ prior: 'A|old', survivor: 'A|new' }] });
+      expect(await kinds(store, 'A|new')).toEqual(['castleman']);
+    });
+
+    it('flattens merge chains (a → b, then b → c)', async () => {
+      await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|a', version('A|a', 'r1', T1, 'castleman')));
+      await store.apply({ sendingFacility: 'ADT', controlId: '2' }, { patientKey: 'A|b', results: [], merges: [{ prior: 'A|a', survivor: 'A|b' }] });
+      await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|c', results: [], merges: [{ prior: 'A|b', survivor: 'A|c' }] });
+      expect(await store.resolve('A|a')).toBe('A|c');
+      expect(await kinds(store, 'A|c')).toEqual(['castleman']);
+    });
+  });
+}
