@@ -3,6 +3,7 @@
 # infra/kafka/target/lib. Idempotent: does nothing when target/lib is complete
 # for the current pom.xml.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 stamp="$KAFKA_LIB_DIR/.complete"
@@ -38,9 +39,10 @@ if ! compgen -G "$KAFKA_LIB_DIR/kafka_2.13-*.jar" >/dev/null; then
   echo "kafka: build finished but $KAFKA_LIB_DIR has no kafka_2.13 jar" >&2
   exit 1
 fi
+jars=("$KAFKA_LIB_DIR"/*.jar)
 {
   echo "$pom_hash"
-  (cd "$KAFKA_LIB_DIR" && ls -1 -- *.jar)
+  printf '%s\n' "${jars[@]##*/}"
 } >"$stamp.tmp"
 mv "$stamp.tmp" "$stamp"
-echo "kafka: $(ls -1 "$KAFKA_LIB_DIR"/*.jar | wc -l) jars in $KAFKA_LIB_DIR" >&2
+echo "kafka: ${#jars[@]} jars in $KAFKA_LIB_DIR" >&2

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # variables are used by the sourcing scripts
 # Shared settings for infra/kafka/*.sh. Sourced, not run.
 
 KAFKA_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

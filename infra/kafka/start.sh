@@ -7,6 +7,7 @@
 # (infra/kafka/data), KAFKA_HEAP (-Xms256m -Xmx512m), KAFKA_JVM_OPTS (extra JVM
 # flags), KAFKA_START_TIMEOUT (90 s), KAFKA_CLUSTER_ID (random on first format).
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if pid="$(kafka_running_pid)"; then

@@ -2,6 +2,7 @@
 # Stops the local Kafka started by start.sh: SIGTERM (controlled shutdown), then
 # SIGKILL after KAFKA_STOP_TIMEOUT seconds (default 30). No-op if not running.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if ! pid="$(kafka_running_pid)"; then

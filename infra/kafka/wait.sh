@@ -4,6 +4,7 @@
 # KAFKA_START_TIMEOUT seconds (default 90). Exits non-zero, with the broker log
 # tail, if it does not. Usable on its own: ./wait.sh
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Sends a Metadata v4 request (all topics, no auto-creation) and checks that the
@@ -14,6 +15,7 @@ metadata_ok() {
   local bytes
   # size=22 | api_key=3 | api_version=4 | correlation_id=42 | client_id="wait.sh"
   # | topics=-1 (null: all) | allow_auto_topic_creation=false
+  # shellcheck disable=SC2016 # $1 expands in the inner bash
   bytes="$(timeout 5 bash -c '
       exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
       printf "\x00\x00\x00\x16\x00\x03\x00\x04\x00\x00\x00\x2a\x00\x07wait.sh\xff\xff\xff\xff\x00" >&3
