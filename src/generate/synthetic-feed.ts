@@ -613,6 +613,8 @@ class PatientPlanner {
   readonly drafts: Draft[] = [];
   private orders = 0;
   private visits = 0;
+  /** PV1 of the latest encounter: diagnoses are sent as an A08 update of that visit */
+  private currentPv1 = '';
 
   constructor(
     readonly index: number,
@@ -654,6 +656,7 @@ class PatientPlanner {
     const service = ward.slice(0, ward.indexOf('^'));
     const cls = days <= 1 && chance(rng, 0.5) ? 'E' : 'I';
     const pv = pv1(cls, ward, service, visit);
+    this.currentPv1 = pv;
     this.adt(person, start, 'A01', pv, []);
     for (let d = 0; d < days; d++) {
       const perDay = chance(rng, 0.35) ? 2 : 1;
@@ -685,7 +688,8 @@ class PatientPlanner {
       if (r < 0.9) return [dx, 'ICD10CM'];
       return [[dx[0].replace('.', ''), dx[1]], 'I10'];
     });
-    this.adt(person, at, 'A08', pv1('I', 'NEURO^101', 'NEURO', this.visit()), coded, pinned);
+    const pv = this.currentPv1 || pv1('O', 'NEURO^101', 'NEURO', this.visit());
+    this.adt(person, at, 'A08', pv, coded, pinned);
   }
 
   bmp(person: Person, at: number): void {

@@ -73,7 +73,9 @@ interface Decision {
 }
 
 export function evaluate(findings: readonly Finding[], profile: SiteProfile): Assessment {
-  const facts = factsOf(withinLookback(findings, profile.lookbackMonths), profile);
+  // A POEMS diagnosis does not expire: it suppresses whatever its age (no lookback).
+  const poemsKnown = findings.some((f) => f.kind === 'poemsKnown');
+  const facts = factsOf(withinLookback(findings, profile.lookbackMonths), poemsKnown);
   const { tier, reason } = decide(facts);
   const criteriaMet = Criterion.options.filter((c) => facts.met.has(c));
   return {
@@ -123,7 +125,7 @@ function monthsBefore(epochMs: number, months: number): number {
 // ---------------------------------------------------------------------------------------------
 // Facts
 
-function factsOf(current: Finding[], profile: SiteProfile): Facts {
+function factsOf(current: Finding[], poemsKnown: boolean): Facts {
   const met = new Set<Criterion>();
   for (const f of current) {
     const criterion = CRITERION_OF_KIND[f.kind];
@@ -140,38 +142,12 @@ function factsOf(current: Finding[], profile: SiteProfile): Facts {
     untyped: lightChains.has('unknown'),
     kappa: lightChains.has('kappa'),
     cidp: current.some((f) => f.kind === 'neuropathy' && f.qualifiers.cidp === true),
-    immunofixationOnRecord: current.some((f) => f.kind === 'ifeDone' || isImmunofixationClone(f, profile)),
-    poemsKnown: current.some((f) => f.kind === 'poemsKnown'),
+    // extraction records `ifeDone` for every immunofixation result, positive or negative
+    immunofixationOnRecord: current.some((f) => f.kind === 'ifeDone'),
+    poemsKnown,
   };
 }
 
-/**
- * A clone read from a serum/urine IFE result. The finding does not say which test produced it,
- * but its resultKey (order + observation code + OBX-4, spec §2) and `matched` carry the code, so
- * we look for the profile's IFE codes (and local codes that map to them) there.
- */
-function isImmunofixationClone(f: Finding, profile: SiteProfile): boolean {
-  if (f.kind !== 'clone') return false;
-  const codes = immunofixationCodes(profile);
-  const haystacks = [f.source.resultKey, f.qualifiers.matched ?? ''];
-  return codes.some((code) => haystacks.some((text) => mentionsCode(text, code)));
-}
-
-function immunofixationCodes(profile: SiteProfile): string[] {
-  const loincs = [...profile.labs.serumIfe.codes, ...profile.labs.urineIfe.codes];
-  const local = profile.localCodes.filter((lc) => loincs.includes(lc.loinc)).map((lc) => lc.code);
-  return [...loincs, ...local];
-}
-
-/** `code` appears in `text` as a whole token; dots and case are ignored, "X*" is a prefix. */
-function mentionsCode(text: string, code: string): boolean {
-  const normalise = (s: string): string => s.replace(/\./g, '').toUpperCase();
-  const isPrefix = code.endsWith('*');
-  // Local codes are free text in the profile, so escape them before building the pattern.
-  const body = normalise(isPrefix ? code.slice(0, -1) : code).replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
-  const pattern = new RegExp(`(^|[^A-Z0-9])${body}${isPrefix ? '' : '(?![A-Z0-9])'}`);
-  return pattern.test(normalise(text));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Tier table, first row that holds wins

@@ -210,27 +210,13 @@ describe('when the tier is screening-gap', () => {
     expect(a.reason).toBe('polyneuropathy with organomegaly only: no alert pattern');
   });
 
-  it('does not hold when a κ clone came from a serum or urine immunofixation', () => {
-    expect(tierOf(cidp(), finding('organomegaly'), kappa({ resultKey: 'F100^LAB|25700-6|1' }))).toBeNull();
-    expect(tierOf(cidp(), finding('organomegaly'), kappa({ resultKey: 'F101-13440-3-1' }))).toBeNull();
-  });
-
-  it('does not hold when a κ clone came from a site-local IFE code', () => {
-    const profile: SiteProfile = {
-      ...DEFAULT_PROFILE,
-      localCodes: [{ code: 'IFE.S', loinc: '25700-6' }],
-    };
-    const a = evaluate([cidp(), finding('organomegaly'), kappa({ resultKey: 'F102|IFE.S|1' })], profile);
-    expect(a.tier).toBeNull();
+  it('does not hold when an immunofixation is on record with the κ clone (extraction records ifeDone)', () => {
+    expect(tierOf(cidp(), finding('organomegaly'), kappa(), finding('ifeDone'))).toBeNull();
   });
 
   it('still holds when the κ clone came from elsewhere (marrow text, SPEP)', () => {
     expect(tierOf(cidp(), finding('organomegaly'), kappa({ resultKey: 'F103|BM-REPORT|1' }))).toBe('screening-gap');
     expect(tierOf(cidp(), finding('organomegaly'), kappa({ resultKey: 'F104|33358-3|1' }))).toBe('screening-gap');
-  });
-
-  it('does not mistake a longer code that contains an IFE code for it', () => {
-    expect(tierOf(cidp(), finding('organomegaly'), kappa({ resultKey: 'F105|125700-6|1' }))).toBe('screening-gap');
   });
 });
 
@@ -306,10 +292,8 @@ describe('when findings fall outside the lookback', () => {
     );
   });
 
-  it('lets an old poemsKnown lapse too (the lookback applies to every kind)', () => {
-    expect(tierOf(neuropathy(), lambda(), finding('poemsKnown', { at: '2020-01-01T00:00:00Z' }))).toBe(
-      'workup-recommended',
-    );
+  it('never lets a POEMS diagnosis lapse: it suppresses whatever its age', () => {
+    expect(tierOf(neuropathy(), lambda(), finding('poemsKnown', { at: '2010-01-01T00:00:00Z' }))).toBeNull();
   });
 
   it('drops findings whose observedAt does not parse', () => {
