@@ -324,10 +324,19 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-/** HL7 DTM "YYYYMMDDHHMMSS" from epoch ms (UTC wall clock). */
+/** The day part of the last formatted time: consecutive messages mostly share a day. */
+const dayMemo = { day: Number.NaN, text: '' };
+
+/** HL7 DTM "YYYYMMDDHHMMSS" from epoch ms (UTC wall clock). Pure; memoises the date part. */
 export function hl7Time(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}${p2(d.getUTCHours())}${p2(d.getUTCMinutes())}${p2(d.getUTCSeconds())}`;
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== dayMemo.day) {
+    const d = new Date(day * 86_400_000);
+    dayMemo.day = day;
+    dayMemo.text = `${d.getUTCFullYear()}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}`;
+  }
+  const sec = Math.floor((ms - day * 86_400_000) / 1000);
+  return `${dayMemo.text}${p2(Math.floor(sec / 3600))}${p2(Math.floor(sec / 60) % 60)}${p2(sec % 60)}`;
 }
 
 const SEC = 1000;
@@ -373,18 +382,10 @@ function pv1(patientClass: string, location: string, service: string, visit: str
   return `PV1|1|${patientClass}|${location}^^^SYNTHHOSP||||${ORDERING}|||${service}|||||||||${visit}`;
 }
 
-function obr(
-  placer: string,
-  filler: string,
-  service: string,
-  collected: number,
-  reported: number,
-  status: string,
-  specimen = '',
-  section = 'LAB',
-): string {
+/** OBR with placer "ORD<no>" and filler "LAB<no>"; OBR-7 = OBR-14 = collection, OBR-22 = report time. */
+function obr(no: string, service: string, collected: number, reported: number, status: string, specimen: string, section = 'LAB'): string {
   const c = hl7Time(collected);
-  return `OBR|1|${placer}|${filler}|${service}|||${c}|||||||${c}|${specimen}|${ORDERING}||||||${hl7Time(reported)}||${section}|${status}`;
+  return `OBR|1|ORD${no}|LAB${no}|${service}|||${c}|||||||${c}|${specimen}|${ORDERING}||||||${hl7Time(reported)}||${section}|${status}`;
 }
 
 function obx(
@@ -402,24 +403,12 @@ function obx(
   return `OBX|${n}|${type}|${code}|${sub}|${value}|${unit}|${range}|${flag}|||${status}|||${observed}`;
 }
 
-function oru(
-  person: Person,
-  controlId: string,
-  time: number,
-  placer: string,
-  filler: string,
-  obrSeg: string,
-  obxSegs: string[],
-  tail = '',
-): string {
-  return `${msh(time, 'ORU^R01^ORU_R01', controlId)}\r${person.pid}\rORC|RE|${placer}|${filler}\r${obrSeg}\r${obxSegs.join('\r')}${tail}`;
+/** ORU^R01: MSH, PID, ORC, OBR, then `body` (segments each preceded by "\r"). */
+function oru(person: Person, controlId: string, time: number, no: string, obrSeg: string, body: string): string {
+  return `${msh(time, 'ORU^R01^ORU_R01', controlId)}\r${person.pid}\rORC|RE|ORD${no}|LAB${no}\r${obrSeg}${body}`;
 }
 
 type Dx = readonly [code: string, text: string];
-
-function dg1(n: number, dx: Dx, system: string, time: number): string {
-  return `DG1|${n}||${dx[0]}^${dx[1]}^${system}||${hl7Time(time)}|F`;
-}
 
 // ICD-10-CM codes (reference §4.2)
 const DX = {
@@ -457,7 +446,8 @@ const LN = {
 } as const;
 
 /** BMP analytes: [code, unit, range, low, high, decimals] */
-const BMP_ANALYTES: readonly (readonly [string, string, string, number, number, number])[] = [
+type BmpAnalyte = readonly [code: string, unit: string, range: string, low: number, high: number, decimals: number];
+const BMP_ANALYTES: readonly BmpAnalyte[] = [
   ['2951-2^Sodium [Moles/volume] in Serum or Plasma^LN', 'mmol/L', '135-145', 136, 144, 0],
   ['2823-3^Potassium [Moles/volume] in Serum or Plasma^LN', 'mmol/L', '3.5-5.1', 3.6, 5.0, 1],
   ['2160-0^Creatinine [Mass/volume] in Serum or Plasma^LN', 'mg/dL', '0.6-1.2', 0.6, 1.2, 2],
@@ -624,10 +614,10 @@ class PatientPlanner {
     readonly t0: number,
   ) {}
 
-  private order(): { placer: string; filler: string } {
+  /** placer "ORD0000123-04" and filler "LAB0000123-04": unique in the feed */
+  private order(): string {
     this.orders += 1;
-    const n = `${pad(this.index + 1, 7)}-${pad(this.orders, 2)}`;
-    return { placer: `ORD${n}`, filler: `LAB${n}` };
+    return `${pad(this.index + 1, 7)}-${pad(this.orders, 2)}`;
   }
 
   private visit(): string {
@@ -635,6 +625,10 @@ class PatientPlanner {
     return `V${pad(this.index + 1, 7)}${this.visits}`;
   }
 
+  /**
+   * Register a message. `render` runs at emission (lazily, to keep memory bounded), so it must be
+   * pure: every random choice is drawn here, before the closure is built, and captured as data.
+   */
   private add(
     at: number,
     kind: MessageKind,
@@ -660,7 +654,7 @@ class PatientPlanner {
     this.adt(person, start, 'A01', pv, []);
     for (let d = 0; d < days; d++) {
       const perDay = chance(rng, 0.35) ? 2 : 1;
-      for (let k = 0; k < perDay; k++) this.bmp(person, start + d * DAY + (1 + k * 8) * HOUR + int(rng, 0, 5 * HOUR / SEC) * SEC);
+      for (let k = 0; k < perDay; k++) this.bmp(person, start + d * DAY + (1 + k * 8) * HOUR + int(rng, 0, (5 * HOUR) / SEC) * SEC);
     }
     if (chance(rng, cbcChance)) this.normalCbc(person, start + 2 * HOUR + int(rng, 0, 3600) * SEC);
     if (chance(rng, 0.35)) this.adt(person, start + int(rng, 3, Math.max(4, days * 20)) * HOUR, 'A08', pv, []);
@@ -669,13 +663,19 @@ class PatientPlanner {
     return discharge;
   }
 
-  /** ADT^A01/A03/A08; with diagnoses it is usable, without it is routine. */
+  /** ADT^A01/A03/A08 with PV1; with diagnoses it is usable, without it is routine. */
   adt(person: Person, at: number, event: 'A01' | 'A03' | 'A08', pv: string, dxs: readonly (readonly [Dx, string])[], pinned = false): void {
-    const structure = event === 'A03' ? 'ADT_A03' : 'ADT_A01';
+    const type = event === 'A03' ? 'ADT^A03^ADT_A03' : `ADT^${event}^ADT_A01`;
     const kind: MessageKind = dxs.length > 0 ? 'adt-diagnosis' : event === 'A01' ? 'adt-admit' : event === 'A03' ? 'adt-discharge' : 'adt-update';
-    const tail = dxs.map(([dx, system], i) => `\r${dg1(i + 1, dx, system, at)}`).join('');
-    const head = `\rEVN|${event}|${hl7Time(at)}\r${person.pid}\r${pv}${tail}`;
-    this.add(at, kind, dxs.length > 0 ? 'usable' : 'unremarkable', pinned, person, (id) => `${msh(at, `ADT^${event}^${structure}`, id)}${head}`);
+    this.add(at, kind, dxs.length > 0 ? 'usable' : 'unremarkable', pinned, person, (id) => {
+      const t = hl7Time(at);
+      let text = `${msh(at, type, id)}\rEVN|${event}|${t}\r${person.pid}\r${pv}`;
+      for (let i = 0; i < dxs.length; i++) {
+        const [dx, system] = dxs[i] as readonly [Dx, string];
+        text += `\rDG1|${i + 1}||${dx[0]}^${dx[1]}^${system}||${t}|F`;
+      }
+      return text;
+    });
   }
 
   /** An A08 carrying diagnoses; ICD-10 system and dot vary as senders do (spec §1 "coding systems"). */
@@ -694,25 +694,28 @@ class PatientPlanner {
 
   bmp(person: Person, at: number): void {
     const rng = this.rng;
-    const { placer, filler } = this.order();
+    const no = this.order();
     const collected = at - int(rng, 30, 90) * MIN;
-    const c = hl7Time(collected);
-    const count = int(rng, 4, 8);
-    const segs: string[] = [];
+    const count = Math.min(int(rng, 4, 8), BMP_ANALYTES.length);
+    const values = new Float64Array(count);
+    let high = 0;
     for (let k = 0; k < count; k++) {
-      const a = BMP_ANALYTES[k];
-      if (!a) break;
-      const [code, unit, range, lo, hi, dec] = a;
-      let v = lo + rng() * (hi - lo);
-      let flag = 'N';
+      const [, , , lo, hi] = BMP_ANALYTES[k] as BmpAnalyte;
+      values[k] = lo + rng() * (hi - lo);
       if (chance(rng, 0.04)) {
-        v = hi * 1.15;
-        flag = 'H';
+        values[k] = hi * 1.15;
+        high |= 1 << k;
       }
-      segs.push(obx(k + 1, 'NM', code, '', v.toFixed(dec), unit, range, flag, 'F', c));
     }
-    const obrSeg = obr(placer, filler, LN.bmpPanel, collected, at, 'F', 'SER');
-    this.add(at, 'lab-bmp', 'unremarkable', false, person, (id) => oru(person, id, at, placer, filler, obrSeg, segs));
+    this.add(at, 'lab-bmp', 'unremarkable', false, person, (id) => {
+      const c = hl7Time(collected);
+      let body = '';
+      for (let k = 0; k < count; k++) {
+        const [code, unit, range, , , dec] = BMP_ANALYTES[k] as BmpAnalyte;
+        body += `\r${obx(k + 1, 'NM', code, '', (values[k] ?? 0).toFixed(dec), unit, range, high & (1 << k) ? 'H' : 'N', 'F', c)}`;
+      }
+      return oru(person, id, at, no, obr(no, LN.bmpPanel, collected, at, 'F', 'SER'), body);
+    });
   }
 
   /** CBC with normal values (usable: the profile reads Hb, Hct and platelets, but finds nothing). */
@@ -730,7 +733,7 @@ class PatientPlanner {
 
   /**
    * ORU^R01 CBC. With `correction` a second message re-sends the same order (same filler,
-   * OBX-3, OBX-4 and collection time) with the platelet OBX at status `correction.status`.
+   * OBX-3, OBX-4 and collection time) with the platelet OBX at status C and OBR-25 C.
    */
   cbc(
     person: Person,
@@ -742,43 +745,39 @@ class PatientPlanner {
       hbInGramsPerLitre?: boolean;
       pinned: boolean;
       duplicateAfter?: number;
-      correction?: { at: number; plt: number; status: 'C' };
+      correction?: { at: number; plt: number };
       /** when the original arrives (out-of-order archetype) */
       originalArrival?: number;
     },
   ): void {
     const rng = this.rng;
-    const { placer, filler } = this.order();
+    const no = this.order();
     const collected = at - int(rng, 40, 120) * MIN;
-    const c = hl7Time(collected);
-    const pltCode = chance(rng, 0.25) ? LN.pltLocal : LN.plt;
-    const wbc = (4.5 + rng() * 5).toFixed(1);
+    const localCode = chance(rng, 0.25);
+    const wbc = 4.5 + rng() * 5;
     const female = this.sex === 'F';
-    const hbValue = o.hbInGramsPerLitre ? Math.round(o.hb * 10).toString() : o.hb.toFixed(1);
-    const hbUnit = o.hbInGramsPerLitre ? 'g/L' : 'g/dL';
-    const hbRange = o.hbInGramsPerLitre ? (female ? '120-155' : '135-175') : female ? '12.0-15.5' : '13.5-17.5';
-    const hbHigh = o.hb > (female ? 15.5 : 17.5);
-    const hctHigh = o.hct > (female ? 46 : 50);
-    const build = (plt: number, pltStatus: string, reported: number, obrStatus: string): string[] => [
-      obr(placer, filler, LN.cbcPanel, collected, reported, obrStatus, 'BLD'),
-      obx(1, 'NM', LN.wbc, '', wbc, '10*3/uL', '4.0-11.0', 'N', 'F', c),
-      obx(2, 'NM', LN.hb, '', hbValue, hbUnit, hbRange, hbHigh ? 'H' : 'N', 'F', c),
-      obx(3, 'NM', LN.hct, '', o.hct.toFixed(1), '%', female ? '36-46' : '40-50', hctHigh ? 'H' : 'N', 'F', c),
-      obx(4, 'NM', pltCode, '', String(plt), '10*3/uL', '150-400', plt > 400 ? 'H' : 'N', pltStatus, c),
-    ];
-    const first = build(o.plt, 'F', at, 'F');
-    const d = this.add(at, 'lab-cbc', 'usable', o.pinned, person, (id) =>
-      oru(person, id, at, placer, filler, first[0] ?? '', first.slice(1)),
-    );
+    const gl = o.hbInGramsPerLitre === true;
+    const { hb, hct } = o;
+    const render = (id: string, time: number, plt: number, pltStatus: string): string => {
+      const c = hl7Time(collected);
+      const hbValue = gl ? Math.round(hb * 10).toString() : hb.toFixed(1);
+      const hbRange = gl ? (female ? '120-155' : '135-175') : female ? '12.0-15.5' : '13.5-17.5';
+      const hbFlag = hb > (female ? 15.5 : 17.5) ? 'H' : 'N';
+      const hctFlag = hct > (female ? 46 : 50) ? 'H' : 'N';
+      return oru(
+        person, id, time, no,
+        obr(no, LN.cbcPanel, collected, time, pltStatus === 'C' ? 'C' : 'F', 'BLD'),
+        `\r${obx(1, 'NM', LN.wbc, '', wbc.toFixed(1), '10*3/uL', '4.0-11.0', 'N', 'F', c)}` +
+          `\r${obx(2, 'NM', LN.hb, '', hbValue, gl ? 'g/L' : 'g/dL', hbRange, hbFlag, 'F', c)}` +
+          `\r${obx(3, 'NM', LN.hct, '', hct.toFixed(1), '%', female ? '36-46' : '40-50', hctFlag, 'F', c)}` +
+          `\r${obx(4, 'NM', localCode ? LN.pltLocal : LN.plt, '', String(plt), '10*3/uL', '150-400', plt > 400 ? 'H' : 'N', pltStatus, c)}`,
+      );
+    };
+    const d = this.add(at, 'lab-cbc', 'usable', o.pinned, person, (id) => render(id, at, o.plt, 'F'));
     if (o.duplicateAfter !== undefined) d.duplicateAfter = o.duplicateAfter;
     if (o.originalArrival !== undefined) d.arrival = o.originalArrival;
     const corr = o.correction;
-    if (corr) {
-      const second = build(corr.plt, corr.status, corr.at, 'C');
-      this.add(corr.at, 'lab-cbc', 'usable', o.pinned, person, (id) =>
-        oru(person, id, corr.at, placer, filler, second[0] ?? '', second.slice(1)),
-      );
-    }
+    if (corr) this.add(corr.at, 'lab-cbc', 'usable', o.pinned, person, (id) => render(id, corr.at, corr.plt, 'C'));
   }
 
   /**
@@ -791,49 +790,55 @@ class PatientPlanner {
     o: { value: number; unit: 'pg/mL' | 'ng/L'; specimen: 'PLAS' | 'SER' | null; via: 'SPM' | 'OBR15'; pinned: boolean; deleteAt?: number },
   ): void {
     const rng = this.rng;
-    const { placer, filler } = this.order();
+    const no = this.order();
     const collected = at - int(rng, 2, 6) * DAY;
-    const c = hl7Time(collected);
-    const range = o.specimen === 'SER' ? '0-1000' : '0-96';
-    const flag = o.value > (o.specimen === 'SER' ? 1000 : 96) ? 'H' : 'N';
-    const obr15 = o.specimen && o.via === 'OBR15' ? o.specimen : '';
-    const spm =
-      o.specimen && o.via === 'SPM'
-        ? `\rSPM|1|||${o.specimen === 'PLAS' ? 'PLAS^Plasma^HL70487' : 'SER^Serum^HL70487'}|||||||||||||${c}`
-        : '';
-    const make = (status: string, value: string, fl: string, reported: number): { obrSeg: string; segs: string[] } => ({
-      obrSeg: obr(placer, filler, LN.vegf, collected, reported, status === 'D' ? 'C' : 'F', obr15),
-      segs: [obx(1, 'NM', LN.vegf, '', value, o.unit, range, fl, status, c)],
-    });
-    const fin = make('F', String(o.value), flag, at);
-    this.add(at, 'lab-vegf', 'usable', o.pinned, person, (id) => oru(person, id, at, placer, filler, fin.obrSeg, fin.segs, spm));
+    const { value, unit, specimen, via } = o;
+    const range = specimen === 'SER' ? '0-1000' : '0-96';
+    const render = (id: string, time: number, deleted: boolean): string => {
+      const c = hl7Time(collected);
+      const flag = deleted ? '' : value > (specimen === 'SER' ? 1000 : 96) ? 'H' : 'N';
+      const spm =
+        specimen && via === 'SPM'
+          ? `\rSPM|1|||${specimen === 'PLAS' ? 'PLAS^Plasma^HL70487' : 'SER^Serum^HL70487'}|||||||||||||${c}`
+          : '';
+      return oru(
+        person, id, time, no,
+        obr(no, LN.vegf, collected, time, deleted ? 'C' : 'F', specimen && via === 'OBR15' ? specimen : ''),
+        `\r${obx(1, 'NM', LN.vegf, '', deleted ? '' : String(value), unit, range, flag, deleted ? 'D' : 'F', c)}${spm}`,
+      );
+    };
+    this.add(at, 'lab-vegf', 'usable', o.pinned, person, (id) => render(id, at, false));
     const del = o.deleteAt;
-    if (del !== undefined) {
-      // Deleted (OBX-11 D): same order, same OBX-3/OBX-4, empty value, later MSH-7.
-      const gone = make('D', '', '', del);
-      this.add(del, 'lab-vegf', 'usable', true, person, (id) => oru(person, id, del, placer, filler, gone.obrSeg, gone.segs, spm));
-    }
+    // Deleted (OBX-11 D): same order, same OBX-3/OBX-4, empty value, later MSH-7.
+    if (del !== undefined) this.add(del, 'lab-vegf', 'usable', true, person, (id) => render(id, del, true));
   }
 
   spep(person: Person, at: number, mSpike: number, pinned: boolean): void {
-    const rng = this.rng;
-    const { placer, filler } = this.order();
-    const collected = at - int(rng, 1, 3) * DAY;
-    const c = hl7Time(collected);
-    const obrSeg = obr(placer, filler, LN.spepPanel, collected, at, 'F', 'SER');
-    const segs = [obx(1, 'NM', LN.mSpike, '', mSpike.toFixed(1), 'g/dL', '0.0-0.0', mSpike > 0 ? 'A' : 'N', 'F', c)];
-    this.add(at, 'lab-spep', 'usable', pinned, person, (id) => oru(person, id, at, placer, filler, obrSeg, segs));
+    const no = this.order();
+    const collected = at - int(this.rng, 1, 3) * DAY;
+    this.add(at, 'lab-spep', 'usable', pinned, person, (id) =>
+      oru(
+        person, id, at, no,
+        obr(no, LN.spepPanel, collected, at, 'F', 'SER'),
+        `\r${obx(1, 'NM', LN.mSpike, '', mSpike.toFixed(1), 'g/dL', '0.0-0.0', mSpike > 0 ? 'A' : 'N', 'F', hl7Time(collected))}`,
+      ),
+    );
   }
 
   ife(person: Person, at: number, specimen: 'serum' | 'urine', text: string, pinned: boolean): void {
     const rng = this.rng;
-    const { placer, filler } = this.order();
+    const no = this.order();
     const collected = at - int(rng, 1, 4) * DAY;
     const code = specimen === 'urine' ? LN.urineIfe : chance(rng, 0.1) ? LN.serumIfeLoinc : LN.serumIfe;
     const type = chance(rng, 0.8) ? 'ST' : 'TX';
-    const obrSeg = obr(placer, filler, code, collected, at, 'F', specimen === 'urine' ? 'UR' : 'SER');
-    const segs = [obx(1, type, code, '', text, '', '', text.startsWith('No ') ? 'N' : 'A', 'F', hl7Time(collected))];
-    this.add(at, 'lab-ife', 'usable', pinned, person, (id) => oru(person, id, at, placer, filler, obrSeg, segs));
+    const flag = text.startsWith('No ') ? 'N' : 'A';
+    this.add(at, 'lab-ife', 'usable', pinned, person, (id) =>
+      oru(
+        person, id, at, no,
+        obr(no, code, collected, at, 'F', specimen === 'urine' ? 'UR' : 'SER'),
+        `\r${obx(1, type, code, '', text, '', '', flag, 'F', hl7Time(collected))}`,
+      ),
+    );
   }
 
   /** Multi-OBX TX report (same OBX-3, OBX-4 = 1..n) or, with a string, one FT OBX. */
@@ -844,40 +849,38 @@ class PatientPlanner {
     lines: readonly string[] | string,
     pinned: boolean,
   ): void {
-    const rng = this.rng;
-    const { placer, filler } = this.order();
-    const performed = at - int(rng, 4, 30) * HOUR;
-    const c = hl7Time(performed);
+    const no = this.order();
+    const performed = at - int(this.rng, 4, 30) * HOUR;
     const [service, code, section] =
       kind === 'report-radiology'
         ? (['IMG^Diagnostic imaging^L', LN.imaging, 'RAD'] as const)
         : kind === 'report-pathology'
           ? (['SURGPATH^Surgical pathology^L', LN.pathology, 'SP'] as const)
           : (['NCS^Nerve conduction study^L', LN.ncs, 'NRS'] as const);
-    const segs =
-      typeof lines === 'string'
-        ? [obx(1, 'FT', code, '1', lines, '', '', '', 'F', c)]
-        : lines.map((line, i) => obx(i + 1, 'TX', code, String(i + 1), line, '', '', '', 'F', c));
-    const obrSeg = obr(placer, filler, service, performed, at, 'F', '', section);
-    this.add(at, kind, 'usable', pinned, person, (id) => oru(person, id, at, placer, filler, obrSeg, segs));
+    this.add(at, kind, 'usable', pinned, person, (id) => {
+      const c = hl7Time(performed);
+      const body =
+        typeof lines === 'string'
+          ? `\r${obx(1, 'FT', code, '1', lines, '', '', '', 'F', c)}`
+          : lines.map((line, i) => `\r${obx(i + 1, 'TX', code, String(i + 1), line, '', '', '', 'F', c)}`).join('');
+      return oru(person, id, at, no, obr(no, service, performed, at, 'F', '', section), body);
+    });
   }
 
   /** ADT^A40: `prior` is merged into `survivor`. */
   merge(survivor: Person, prior: Person, at: number): void {
-    const tail = `\rEVN|A40|${hl7Time(at)}\r${survivor.pid}\rMRG|${prior.id}^^^SYNTH^MR`;
-    this.add(at, 'adt-merge', 'usable', true, survivor, (id) => `${msh(at, 'ADT^A40^ADT_A39', id)}${tail}`);
+    this.add(at, 'adt-merge', 'usable', true, survivor, (id) =>
+      `${msh(at, 'ADT^A40^ADT_A39', id)}\rEVN|A40|${hl7Time(at)}\r${survivor.pid}\rMRG|${prior.id}^^^SYNTH^MR`,
+    );
   }
 
   /** CIDP from a coded diagnosis or from the neurophysiology report. */
-  cidp(person: Person, at: number, pinned: boolean, extraLine?: string): void {
-    if (chance(this.rng, 0.6)) {
-      this.diagnoses(person, at, [DX.cidp], pinned);
-    } else {
-      this.report(person, at, 'report-neurophysiology', extraLine ? [...TEXT.ncsCidp, extraLine] : TEXT.ncsCidp, pinned);
-    }
+  cidp(person: Person, at: number, pinned: boolean): void {
+    if (chance(this.rng, 0.6)) this.diagnoses(person, at, [DX.cidp], pinned);
+    else this.report(person, at, 'report-neurophysiology', TEXT.ncsCidp, pinned);
   }
 
-  /** A neuropathy that is not necessarily CIDP: G62.9 or a "demyelinating polyneuropathy" report. */
+  /** A neuropathy that is not necessarily CIDP: G62.9, G61.81 or a "demyelinating polyneuropathy" report. */
   polyneuropathy(person: Person, at: number, pinned: boolean): void {
     const r = this.rng();
     if (r < 0.5) this.diagnoses(person, at, [DX.polyneuropathy], pinned);
@@ -917,8 +920,8 @@ function planPatient(ctx: FeedContext, index: number): PatientSchedule {
 
   switch (archetype) {
     case 'unremarkable': {
-      const end = p.encounter(me, t0, int(rng, 1, 5), 0.3);
-      if (chance(rng, 0.3)) p.encounter(me, end + int(rng, 5, 40) * DAY, int(rng, 1, 3), 0.3);
+      const end = p.encounter(me, t0, int(rng, 1, 5), 0.45);
+      if (chance(rng, 0.3)) p.encounter(me, end + int(rng, 5, 40) * DAY, int(rng, 1, 3), 0.45);
       break;
     }
     case 'no-neuropathy': {
@@ -1043,7 +1046,7 @@ function planPatient(ctx: FeedContext, index: number): PatientSchedule {
       p.diagnoses(me, t0 + 2 * HOUR, [DX.cidp], true);
       p.cbc(me, t0 + 1 * DAY + 4 * HOUR, {
         plt: 520, hb: female ? 12.9 : 14.4, hct: female ? 39 : 43, pinned: true,
-        correction: { at: t0 + 2 * DAY + 6 * HOUR, plt: 300, status: 'C' },
+        correction: { at: t0 + 2 * DAY + 6 * HOUR, plt: 300 },
       });
       break;
     }
@@ -1082,7 +1085,7 @@ function planPatient(ctx: FeedContext, index: number): PatientSchedule {
       const corrected = original + 5 * HOUR;
       p.cbc(me, original, {
         plt: 300, hb: female ? 12.9 : 14.4, hct: female ? 39 : 43, pinned: true,
-        correction: { at: corrected, plt: 520, status: 'C' },
+        correction: { at: corrected, plt: 520 },
         // The interface engine held the original back: it arrives 3 h after its correction.
         originalArrival: corrected + 3 * HOUR,
       });

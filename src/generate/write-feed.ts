@@ -6,7 +6,9 @@ export interface WriteFeedResult {
   /** messages written, duplicate copies included */
   messages: number;
   patients: number;
+  /** messages carrying something the default profile reads (codes, DG1, report text, merges) */
   usable: number;
+  /** routine traffic the profile cannot use */
   unremarkable: number;
   /** deliberate second copies (same MSH-10) */
   duplicates: number;
@@ -21,26 +23,37 @@ const CHUNK = 256 * 1024;
  * by "\r\n". Honours back-pressure (waits for 'drain'); never holds the whole feed in memory.
  */
 export async function writeFeed(path: string, opts: FeedOptions): Promise<WriteFeedResult> {
-  const out = createWriteStream(path, { encoding: 'utf8', highWaterMark: CHUNK });
+  const messages = generateFeed(opts); // validates opts before the file is created
+  // A high-water mark of several chunks lets generation continue while the previous chunks are written.
+  const out = createWriteStream(path, { highWaterMark: 8 * CHUNK });
   let failure: Error | undefined;
   out.on('error', (err) => {
     failure = err;
   });
   const result: WriteFeedResult = { messages: 0, patients: opts.patients, usable: 0, unremarkable: 0, duplicates: 0, bytes: 0 };
-  let chunk = '';
+  const write = async (parts: string[]): Promise<void> => {
+    if (failure) throw failure;
+    // once() rejects if the stream errors while we wait.
+    if (!out.write(parts.join(''), 'utf8')) await once(out, 'drain');
+    if (failure) throw failure;
+  };
   try {
-    for (const m of generateFeed(opts)) {
-      chunk += `${m.text}\r\n`;
+    let parts: string[] = [];
+    let size = 0;
+    for (const m of messages) {
+      parts.push(m.text, '\r\n');
+      size += m.text.length + 2;
       result.messages += 1;
       if (m.category === 'usable') result.usable += 1;
       else result.unremarkable += 1;
       if (m.duplicate) result.duplicates += 1;
-      if (chunk.length >= CHUNK) {
-        await write(chunk);
-        chunk = '';
+      if (size >= CHUNK) {
+        await write(parts);
+        parts = [];
+        size = 0;
       }
     }
-    if (chunk.length > 0) await write(chunk);
+    if (parts.length > 0) await write(parts);
     out.end();
     await once(out, 'finish');
   } catch (err) {
@@ -48,13 +61,6 @@ export async function writeFeed(path: string, opts: FeedOptions): Promise<WriteF
     throw failure ?? err;
   }
   if (failure) throw failure;
+  result.bytes = out.bytesWritten;
   return result;
-
-  async function write(text: string): Promise<void> {
-    if (failure) throw failure;
-    result.bytes += Buffer.byteLength(text, 'utf8');
-    // once() rejects if the stream errors while we wait.
-    if (!out.write(text)) await once(out, 'drain');
-    if (failure) throw failure;
-  }
 }

@@ -9,12 +9,12 @@ export function hl7TimeToIso(raw: string): string {
   const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', tz] = m;
   const year = Number(y);
   if (year < 1900 || year > 2200) return '';
+  // Date.parse rolls "2025-02-31" (and hour 24) over, with or without an offset; a
+  // calendar-invalid date is not a date.
+  const day = new Date(Date.UTC(year, Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || Number(h) > 23) return '';
   const offset = tz ? `${tz.slice(0, 3)}:${tz.slice(3)}` : 'Z';
-  const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`;
-  const t = Date.parse(iso);
+  const t = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
   if (Number.isNaN(t)) return '';
-  const back = new Date(t).toISOString();
-  // Date.parse rolls "2025-02-31" over to March; a calendar-invalid date is not a date.
-  if (!tz && back.slice(0, 10) !== `${y}-${mo}-${d}`) return '';
-  return back;
+  return new Date(t).toISOString();
 }

@@ -25,12 +25,21 @@ export class Hl7Splitter {
   private envelope: { line: string; fieldSep: string } | null = null;
   private sawContent = false;
   private oversized = false;
+  /** the rest of a line cut by dropOversized is skipped up to its line end */
+  private discarding = false;
 
   constructor(private readonly maxMessageBytes = 8 * 1024 * 1024) {}
 
   push(chunk: Buffer): SplitItem[] {
     const out: SplitItem[] = [];
-    const data = this.carry + chunk.toString('latin1');
+    let data = this.carry + chunk.toString('latin1');
+    if (this.discarding) {
+      const nl = data.search(/[\r\n]/);
+      this.carry = '';
+      if (nl < 0) return out;
+      data = data.slice(nl);
+      this.discarding = false;
+    }
     const lastEnd = Math.max(data.lastIndexOf('\r'), data.lastIndexOf('\n'));
     if (lastEnd < 0) {
       this.carry = data;
@@ -46,6 +55,7 @@ export class Hl7Splitter {
     const out: SplitItem[] = [];
     if (this.carry !== '') this.line(this.carry, out);
     this.carry = '';
+    this.discarding = false;
     this.flushMessage(out);
     this.flushOrphans(out);
     if (!this.sawContent) out.push({ kind: 'reject', code: 'HL7_EMPTY_INPUT', detail: 'no HL7 content', bytes: Buffer.alloc(0) });
@@ -65,6 +75,7 @@ export class Hl7Splitter {
       this.checkEnvelope(line, out);
       this.current.push(line);
       this.currentSize = line.length;
+      if (this.currentSize > this.maxMessageBytes) this.tooLarge(out);
       return;
     }
     if (ENVELOPE.has(id)) {
@@ -79,12 +90,17 @@ export class Hl7Splitter {
     }
     this.currentSize += line.length + 1;
     if (this.currentSize > this.maxMessageBytes) {
-      if (!this.oversized) out.push(reject('HL7_FRAME_TOO_LARGE', `message larger than ${this.maxMessageBytes} bytes`, this.current[0] ?? ''));
-      this.oversized = true;
-      this.current = [this.current[0] ?? ''];
+      this.tooLarge(out);
       return;
     }
     this.current.push(line);
+  }
+
+  /** The current message is over the limit: rejected once (with its header), the rest is dropped at flush. */
+  private tooLarge(out: SplitItem[]): void {
+    if (!this.oversized) out.push(reject('HL7_FRAME_TOO_LARGE', `message larger than ${this.maxMessageBytes} bytes`, this.current[0] ?? ''));
+    this.oversized = true;
+    this.current = [this.current[0] ?? ''];
   }
 
   /** A batch header whose delimiters differ from the messages inside it is a broken envelope. */
@@ -112,9 +128,27 @@ export class Hl7Splitter {
     this.orphans = [];
   }
 
+  /**
+   * A line longer than the limit, still without its end: the message it belongs to (the current
+   * one, or the one it opens) is rejected and the rest of the line is skipped, so that its tail
+   * is never read as a segment of its own.
+   */
   private dropOversized(out: SplitItem[]): void {
-    out.push(reject('HL7_FRAME_TOO_LARGE', `a line longer than ${this.maxMessageBytes} bytes`, this.carry.slice(0, 1024)));
+    const line = this.carry.replace(/^(\xef\xbb\xbf|\x0b)+/, '');
     this.carry = '';
+    this.discarding = true;
+    this.sawContent = true;
+    const id = line.slice(0, 3);
+    if (id === 'MSH' || ENVELOPE.has(id)) {
+      this.flushMessage(out);
+      this.flushOrphans(out);
+    }
+    if (id === 'MSH') {
+      this.envelope = null;
+      this.current = [line.slice(0, 1024)];
+    }
+    if (this.current.length > 0) this.tooLarge(out);
+    else out.push(reject('HL7_FRAME_TOO_LARGE', `a line longer than ${this.maxMessageBytes} bytes`, line.slice(0, 1024)));
   }
 }
 

@@ -48,7 +48,8 @@ export class SqliteTimelineStore implements TimelineStore {
       if (prior === survivor) continue;
       this.merge(prior, survivor);
       merges.push({ prior, survivor });
-      touched.add(prior).add(survivor);
+      // the prior key now resolves to the survivor: only the survivor is re-evaluated
+      touched.add(survivor);
     }
     return { duplicate: false, patients: [...touched], merges };
   }

@@ -238,6 +238,11 @@ describe('when a message is larger than maxMessageBytes', () => {
     expect(messages(items)).toEqual([MSG_B.join('\r')]);
   });
 
+  it('rejects a message that is one oversized header segment', () => {
+    const longMsh = `${MSH_A}|${'Z'.repeat(200)}`;
+    expect(split(`${longMsh}\r`, 150).map((i) => i.kind === 'reject' ? i.code : 'message')).toEqual(['HL7_FRAME_TOO_LARGE']);
+  });
+
   it('gives the same result when the oversized message arrives in small chunks', () => {
     const whole = split(input, 150);
     for (let size = 1; size <= 7; size += 1) {
