@@ -18,4 +18,6 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  // benchmarks print their figures
+  { files: ['bench/**/*.ts'], rules: { 'no-console': 'off' } },
 );

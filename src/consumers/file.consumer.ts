@@ -27,10 +27,10 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
 export interface FileItem { item: SplitItem; origin: string; file: string; bytesRead: number }
 
 /**
- * Streams the messages of one file in arrival (file) order. Memory stays bounded by the
- * largest message whatever the file size.
+ * Streams the messages of one file in arrival (file) order, a read chunk's worth at a time
+ * (one await per chunk, not per message). Memory stays bounded whatever the file size.
  */
-export async function* readHl7File(path: string, maxMessageBytes?: number): AsyncGenerator<FileItem> {
+export async function* readHl7File(path: string, maxMessageBytes?: number): AsyncGenerator<FileItem[]> {
   const splitter = new Hl7Splitter(maxMessageBytes);
   let n = 0;
   let bytesRead = 0;
@@ -39,11 +39,11 @@ export async function* readHl7File(path: string, maxMessageBytes?: number): Asyn
     stream = createReadStream(path, { highWaterMark: 256 * 1024 });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
-      for (const item of splitter.push(chunk)) yield { item, origin: `file:${path}#${++n}`, file: path, bytesRead };
+      yield splitter.push(chunk).map((item) => ({ item, origin: `file:${path}#${++n}`, file: path, bytesRead }));
     }
   } catch (err) {
     if (err instanceof SentinelError) throw err;
     throw new SentinelError('INPUT_UNREADABLE', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  for (const item of splitter.end()) yield { item, origin: `file:${path}#${++n}`, file: path, bytesRead };
+  yield splitter.end().map((item) => ({ item, origin: `file:${path}#${++n}`, file: path, bytesRead }));
 }

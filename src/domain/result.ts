@@ -14,6 +14,12 @@ export interface ResultVersion {
   /** HL7 message time (MSH-7) as ISO; the version order, with arrival order as tie-breaker */
   messageTime: string;
   findings: Finding[];
+  /**
+   * false for a version with no findings that only matters if it replaces an earlier one (a
+   * final report that names nothing): the store then writes it only over an existing version,
+   * which keeps a feed of mostly normal reports from filling the store.
+   */
+  storeIfNew?: boolean;
 }
 
 /** Everything one message asks the store to do. */

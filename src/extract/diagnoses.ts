@@ -5,6 +5,9 @@ import type { ResultVersion } from '../domain/result.js';
 import { codingSystem, looksLikeIcd10, normaliseIcd } from './codes.js';
 import { makeFinding, makeVersion, type ExtractContext } from './context.js';
 
+/** A working diagnosis ("rule out POEMS", "? POEMS", "POEMS vs CIDP") is not a diagnosis made. */
+const UNCERTAIN = /\b(rule out|r\/o|suspected|suspect|possible|probable|query|exclude|excluded|versus|vs)\b|\?/i;
+
 interface Diagnosis { code: string; description: string; deleted: boolean; observedAt: string; label: string }
 
 /** The ICD-10 code of a CWE: primary or alternate triplet, lenient on the system's spelling. */
@@ -63,7 +66,7 @@ export function extractDiagnoses(ctx: ExtractContext): ResultVersion[] {
   const { profile } = ctx;
   const out: ResultVersion[] = [];
   for (const dx of readDiagnoses(ctx)) {
-    const poemsByText = profile.poemsKnownText?.test(dx.description) ?? false;
+    const poemsByText = (profile.poemsKnownText?.test(dx.description) ?? false) && !UNCERTAIN.test(dx.description);
     if (dx.code === '' && !poemsByText) continue;
     const resultKey = dx.code === '' ? 'DG1|text:poems' : `DG1|${dx.code}`;
     const at = { observedAt: dx.observedAt, segment: dx.label, resultKey };

@@ -28,11 +28,13 @@ export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receiv
     profile,
     patientKey: patientKey ?? '',
     sex: pid ? sexFromPid(pid, d) : 'U',
-    messageTime: msg.messageTime || receivedAt,
+    get messageTime() {
+      return msg.messageTime || receivedAt;
+    },
   };
   const results = [...extractObservations(ctx), ...extractDiagnoses(ctx)];
   // Without a patient a message is usable only if it says nothing the profile watches.
-  if (patientKey === null && results.length > 0) throw new SentinelError('HL7_NO_PATIENT_ID', 'no patient identifier in PID-3');
+  if (patientKey === null && results.some((r) => r.findings.length > 0 || r.storeIfNew !== false)) throw new SentinelError('HL7_NO_PATIENT_ID', 'no patient identifier in PID-3');
   return { patientKey, results, merges };
 }
 

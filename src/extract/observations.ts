@@ -120,10 +120,11 @@ export function extractObservations(ctx: ExtractContext): ResultVersion[] {
         ? findTextFindings(report.lines.join('\n'), ctx.profile.profile).map((m) =>
             makeFinding(ctx, m.kind, at, { qualifiers: { ...m.qualifiers, matched: m.matched } }))
         : [];
-      // A report with nothing in it is stored only when it replaces an earlier version (C/A/D/W/X).
-      if (findings.length > 0 || TEXT_TRACKED_STATUSES.has(report.status.trim().toUpperCase())) {
-        out.push(makeVersion(ctx, resultKey, report.status, findings));
-      }
+      const version = makeVersion(ctx, resultKey, report.status, findings);
+      // A report naming nothing matters only over an earlier version (a P that named something),
+      // except C/A/D/W/X, which must also block an older version arriving late.
+      if (findings.length === 0 && !TEXT_TRACKED_STATUSES.has(report.status.trim().toUpperCase())) version.storeIfNew = false;
+      out.push(version);
     }
   }
   return out;

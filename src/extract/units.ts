@@ -12,6 +12,8 @@ const PER_NANOLITRE = new Set(['', '10*3/ul', 'x10*3/ul', '10*9/l', 'x10*9/l', '
 /** Platelets in 10⁹/L (10*3/uL is the same number). */
 export function platelets10e9PerL(value: number, unit: string): number | null {
   const u = norm(unit);
+  // No platelet count reaches 10,000 × 10⁹/L: an empty unit with such a value is per µL.
+  if (u === '' && value >= 10_000) return value / 1000;
   if (PER_NANOLITRE.has(u)) return value;
   if (u === '/ul' || u === 'cells/ul' || u === '/mm3') return value / 1000;
   return null;

@@ -8,7 +8,8 @@
  * Shape of the feed (spec = shared/spec/poems-rule.md):
  *  - Most patients are routine traffic: admissions/discharges (ADT^A01/A03/A08 with PV1, no DG1)
  *    and basic metabolic panels. These messages carry nothing the site profile can use and are the
- *    large majority (~87 %) of the feed, as in a real hospital.
+ *    large majority (~89 %) of the feed, as in a real hospital. Routine patients also get some
+ *    normal CBCs: those count as `usable` (the profile reads them and finds nothing).
  *  - A minority of patients follow an *archetype* (see ARCHETYPES) that exercises one clause of the
  *    spec and has a known tier and alert status after the whole feed.
  *  - `planFeed` builds the complete plan (every patient, every message, its MSH-7 and its arrival
@@ -457,6 +458,8 @@ const BMP_ANALYTES: readonly BmpAnalyte[] = [
   ['3094-0^Urea nitrogen [Mass/volume] in Serum or Plasma^LN', 'mg/dL', '7-20', 8, 19, 0],
   ['17861-6^Calcium [Mass/volume] in Serum or Plasma^LN', 'mg/dL', '8.5-10.5', 8.7, 10.2, 1],
 ];
+/** Constant parts of each BMP OBX ("|NM|<code>||" and "|<unit>|<range>|"): fewer pieces per message. */
+const BMP_OBX_PARTS = BMP_ANALYTES.map(([code, unit, range]) => [`|NM|${code}||`, `|${unit}|${range}|`] as const);
 
 const NATO = [
   'ALPHA', 'BRAVO', 'CHARLIE', 'DELTA', 'ECHO', 'FOXTROT', 'GOLF', 'HOTEL', 'INDIA', 'JULIETT',
@@ -711,8 +714,10 @@ class PatientPlanner {
       const c = hl7Time(collected);
       let body = '';
       for (let k = 0; k < count; k++) {
-        const [code, unit, range, , , dec] = BMP_ANALYTES[k] as BmpAnalyte;
-        body += `\r${obx(k + 1, 'NM', code, '', (values[k] ?? 0).toFixed(dec), unit, range, high & (1 << k) ? 'H' : 'N', 'F', c)}`;
+        const dec = (BMP_ANALYTES[k] as BmpAnalyte)[5];
+        const [pre, mid] = BMP_OBX_PARTS[k] as readonly [string, string];
+        // = obx(k + 1, 'NM', code, '', value, unit, range, flag, 'F', c)
+        body += `\rOBX|${k + 1}${pre}${(values[k] ?? 0).toFixed(dec)}${mid}${high & (1 << k) ? 'H' : 'N'}|||F|||${c}`;
       }
       return oru(person, id, at, no, obr(no, LN.bmpPanel, collected, at, 'F', 'SER'), body);
     });
@@ -1181,8 +1186,12 @@ export function expectedOutcomes(opts: FeedOptions): Map<string, ExpectedOutcome
  * All patients' messages in arrival order. Streaming: a patient is planned when the arrival clock
  * reaches its first admission, and only messages of patients in flight are held.
  */
-export function* generateFeed(opts: FeedOptions): Generator<GeneratedMessage> {
-  const ctx = feedContext(opts);
+export function generateFeed(opts: FeedOptions): Generator<GeneratedMessage> {
+  // Validate now, not at the first next(): a bad option fails where the feed is requested.
+  return emit(feedContext(opts));
+}
+
+function* emit(ctx: FeedContext & { n: number }): Generator<GeneratedMessage> {
   const heap = new MinHeap();
   let next = 0;
   for (;;) {

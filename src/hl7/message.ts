@@ -9,6 +9,8 @@ import { unescapeHl7 } from './escape.js';
 export interface Segment {
   readonly id: string;
   readonly fields: readonly string[];
+  /** SEG-n without splitting the whole segment (cheap peek for the hot path) */
+  get(n: number): string;
 }
 
 export interface Hl7Message {
@@ -31,7 +33,7 @@ export interface Hl7Message {
 
 /** SEG-n as sent, or '' when absent. */
 export function field(seg: Segment, n: number): string {
-  return seg.fields[n] ?? '';
+  return seg.get(n);
 }
 
 /** The repetitions of a field. */
@@ -41,11 +43,14 @@ export function repetitions(raw: string, d: Delimiters): string[] {
 
 /** Component n (1-based) of one field repetition, still escaped. */
 export function component(raw: string, n: number, d: Delimiters): string {
-  if (n === 1) {
-    const end = raw.indexOf(d.component);
-    return end < 0 ? raw : raw.slice(0, end);
+  let start = 0;
+  for (let i = 1; i < n; i++) {
+    const next = raw.indexOf(d.component, start);
+    if (next < 0) return '';
+    start = next + 1;
   }
-  return raw.split(d.component)[n - 1] ?? '';
+  const end = raw.indexOf(d.component, start);
+  return end < 0 ? raw.slice(start) : raw.slice(start, end);
 }
 
 /** Subcomponent n (1-based) of a component. */

@@ -30,13 +30,12 @@ export function parseMessage(messageText: string): Hl7Message {
   const segments: Segment[] = [];
   for (const line of lines) {
     if (line.trim() === '') continue;
-    const fields = line.split(d.field);
-    const id = fields[0] ?? '';
-    if (!SEGMENT_ID.test(id)) {
-      throw new SentinelError('HL7_BAD_SEGMENT', `segment name "${id.slice(0, 8)}" is not three letters or digits`);
+    const id = line.slice(0, 3);
+    if (!SEGMENT_ID.test(id) || (line.length > 3 && line.charAt(3) !== d.field)) {
+      const name = line.split(d.field)[0] ?? '';
+      throw new SentinelError('HL7_BAD_SEGMENT', `segment name "${name.slice(0, 8)}" is not three letters or digits`);
     }
-    if (id === 'MSH') fields.splice(1, 0, d.field);
-    segments.push({ id, fields });
+    segments.push(new LazySegment(id, line, d.field));
   }
   const msh = segments[0] as Segment;
   if (segments.some((s, i) => i > 0 && (s.id === 'MSH' || s.id === 'BHS' || s.id === 'FHS'))) {
@@ -54,6 +53,7 @@ export function parseMessage(messageText: string): Hl7Message {
   }
 
   const controlId = text(msh.fields[10] ?? '', d).trim();
+  let time: string | undefined;
   const facility = text(component(msh.fields[4] ?? '', 1, d), d).trim() || text(component(msh.fields[3] ?? '', 1, d), d).trim();
   return {
     text: messageText,
@@ -65,6 +65,38 @@ export function parseMessage(messageText: string): Hl7Message {
     controlId: controlId || `sha1:${createHash('sha1').update(messageText).digest('hex')}`,
     sendingFacility: facility,
     version,
-    messageTime: hl7TimeToIso(component(msh.fields[7] ?? '', 1, d)),
+    get messageTime() {
+      return (time ??= hl7TimeToIso(component(msh.fields[7] ?? '', 1, d)));
+    },
   };
+}
+
+/**
+ * A segment split into fields on first use: most segments of a message (PV1, NK1, IN1, …) are
+ * never read, and splitting them all was the largest cost of the hot path.
+ */
+class LazySegment implements Segment {
+  private split: string[] | undefined;
+
+  constructor(readonly id: string, private readonly line: string, private readonly separator: string) {}
+
+  get fields(): readonly string[] {
+    if (this.split === undefined) {
+      this.split = this.line.split(this.separator);
+      if (this.id === 'MSH') this.split.splice(1, 0, this.separator);
+    }
+    return this.split;
+  }
+
+  get(n: number): string {
+    if (this.split !== undefined || this.id === 'MSH') return this.fields[n] ?? '';
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const next = this.line.indexOf(this.separator, start);
+      if (next < 0) return '';
+      start = next + 1;
+    }
+    const end = this.line.indexOf(this.separator, start);
+    return end < 0 ? this.line.slice(start) : this.line.slice(start, end);
+  }
 }

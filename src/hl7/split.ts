@@ -65,7 +65,10 @@ export class Hl7Splitter {
 
   private line(raw: string, out: SplitItem[]): void {
     // A BOM may open a file, and MLLP start/end bytes (VT, FS) are sometimes left in files.
-    const line = raw.replace(/^(\xef\xbb\xbf|\x0b)+/, '').replace(/\x1c+$/, '');
+    let line = raw;
+    const first = line.charCodeAt(0);
+    if (first === 0xef || first === 0x0b) line = line.replace(/^(\xef\xbb\xbf|\x0b)+/, '');
+    if (line.charCodeAt(line.length - 1) === 0x1c) line = line.replace(/\x1c+$/, '');
     if (line.trim() === '' || /^[\x0b\x1c\s]*$/.test(line)) return;
     this.sawContent = true;
     const id = line.slice(0, 3);
@@ -119,7 +122,14 @@ export class Hl7Splitter {
       this.oversized = false;
       return;
     }
-    out.push({ kind: 'message', text: decodeText(joined), bytes: Buffer.from(joined, 'latin1') });
+    out.push({
+      kind: 'message',
+      text: decodeText(joined),
+      // built on demand: only a rejected message needs its bytes (for the dead-letter table)
+      get bytes() {
+        return Buffer.from(joined, 'latin1');
+      },
+    });
   }
 
   private flushOrphans(out: SplitItem[]): void {

@@ -47,7 +47,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   try {
     for (const file of files) {
       let fileBytes = 0;
-      for await (const { item, origin, bytesRead } of readHl7File(file)) {
+      for await (const batch of readHl7File(file)) for (const { item, origin, bytesRead } of batch) {
         summary.read += 1;
         fileBytes = bytesRead;
         const receivedAt = new Date().toISOString();

@@ -1,13 +1,20 @@
+import type { Statement } from 'better-sqlite3';
 import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';
 
 export class SqliteAlertStore implements AlertStore {
-  constructor(private readonly sql: SqliteDatabase) {}
+  private readonly byPatient: Statement;
+  private readonly upsert: Statement;
+
+  constructor(private readonly sql: SqliteDatabase) {
+    this.byPatient = sql.db.prepare('SELECT body FROM alerts WHERE patient_key = ? AND rule_id = ?');
+    this.upsert = sql.db.prepare('INSERT OR REPLACE INTO alerts (id, patient_key, rule_id, status, tier, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
 
   async get(patient: PatientKey, ruleId: string): Promise<Alert | null> {
-    const row = this.sql.db.prepare('SELECT body FROM alerts WHERE patient_key = ? AND rule_id = ?').get(patient, ruleId) as { body: string } | undefined;
+    const row = this.byPatient.get(patient, ruleId) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as Alert) : null;
   }
 
@@ -18,9 +25,7 @@ export class SqliteAlertStore implements AlertStore {
 
   async put(alert: Alert): Promise<void> {
     this.sql.write();
-    this.sql.db
-      .prepare('INSERT OR REPLACE INTO alerts (id, patient_key, rule_id, status, tier, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
+    this.upsert.run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
   }
 
   async list(filter: { status?: Alert['status']; tier?: Alert['tier'] } = {}): Promise<Alert[]> {

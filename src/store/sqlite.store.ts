@@ -57,6 +57,7 @@ export class SqliteTimelineStore implements TimelineStore {
   /** Latest version wins (spec §2); returns whether the patient's findings changed. */
   private applyVersion(patient: PatientKey, v: ResultVersion): boolean {
     const old = this.q.getResult!.get(patient, v.resultKey) as ResultRow | undefined;
+    if (!old && v.storeIfNew === false) return false;
     const seq = ++this.seq;
     if (old && !isNewer({ messageTime: v.messageTime, seq }, { messageTime: old.message_time, seq: old.seq })) return false;
     const findings = JSON.stringify(v.findings);

@@ -70,6 +70,15 @@ export function timelineConformance(name: string, make: () => Promise<TimelineSt
       expect(await kinds(store, 'A|1')).toEqual(['vegfHigh']);
     });
 
+    it('writes a storeIfNew=false version only over an earlier one (a final report that names nothing)', async () => {
+      const fresh = { ...version('A|1', 'rep', T1, null), storeIfNew: false };
+      expect((await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|1', fresh))).patients).toEqual([]);
+      await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|2', version('A|2', 'rep', T1, 'castleman', 'P')));
+      const final = { ...version('A|2', 'rep', T2, null), storeIfNew: false };
+      expect((await store.apply({ sendingFacility: 'L', controlId: '3' }, effects('A|2', final))).patients).toEqual(['A|2']);
+      expect(await kinds(store, 'A|2')).toEqual([]);
+    });
+
     it('reports no change for a version that changes nothing', async () => {
       const r = await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, null)));
       expect(r.patients).toEqual([]);
