@@ -1,0 +1,50 @@
+import { createConnection } from 'node:net';
+
+/**
+ * Where the integration tests find real services: environment variables first (CI exports
+ * them after starting the services from infra/), then the conventional local ports, else the
+ * test is skipped with a visible reason — except under REQUIRE_SERVICES=1 (CI), where a
+ * missing service fails the run instead of skipping it.
+ *
+ * testcontainers would be the third source where a Docker engine answers; no engine runs on
+ * the project's machines, so `dockerAvailable()` is probed and reported in the skip reason.
+ */
+export interface ServiceProbe { available: boolean; url: string; reason: string }
+
+function canConnect(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function probe(name: string, envVar: string, fallback: string, hostPort: (url: string) => [string, number]): Promise<ServiceProbe> {
+  const url = process.env[envVar] ?? fallback;
+  const [host, port] = hostPort(url);
+  if (await canConnect(host, port)) return { available: true, url, reason: '' };
+  const reason = `${name} not reachable at ${url} (set ${envVar}, or start it: see infra/README.md; no Docker engine for testcontainers)`;
+  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`REQUIRE_SERVICES=1 but ${reason}`);
+  // eslint-disable-next-line no-console
+  console.warn(`skipping: ${reason}`);
+  return { available: false, url, reason };
+}
+
+export function redisService(): Promise<ServiceProbe> {
+  return probe('Redis', 'REDIS_URL', 'redis://127.0.0.1:6379', (url) => {
+    const u = new URL(url);
+    return [u.hostname, Number(u.port || 6379)];
+  });
+}
+
+export function kafkaService(): Promise<ServiceProbe> {
+  return probe('Kafka', 'KAFKA_BROKERS', '127.0.0.1:9092', (brokers) => {
+    const [host = '127.0.0.1', port = '9092'] = (brokers.split(',')[0] ?? '').split(':');
+    return [host, Number(port)];
+  });
+}
