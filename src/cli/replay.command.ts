@@ -52,15 +52,16 @@ async function writeLines(path: string, lines: string[]): Promise<void> {
 }
 
 export function printSummary(s: ReplaySummary, io: Output): void {
+  const row = (label: string, value: string | number): void => io.out(`${`${label}:`.padEnd(20)}${value}`);
   const rejected = Object.values(s.rejected).reduce((a, b) => a + (b ?? 0), 0);
-  io.out(`files read:        ${s.files}`);
-  io.out(`messages read:     ${s.read}`);
-  io.out(`accepted:          ${s.accepted}${s.duplicates ? ` (${s.duplicates} duplicates applied once)` : ''}`);
-  io.out(`rejected:          ${rejected}`);
+  row('files read', s.files);
+  row('messages read', s.read);
+  row('accepted', `${s.accepted}${s.duplicates ? ` (${s.duplicates} duplicates applied once)` : ''}`);
+  row('rejected', rejected);
   for (const [code, n] of Object.entries(s.rejected).sort()) io.out(`  ${code.padEnd(24)} ${n}`);
-  io.out(`patients:          ${s.patients}`);
+  row('patients on record', s.patients);
   const tiers = ['criteria-met', 'workup-recommended', 'screening-gap', 'withdrawn'];
-  io.out(`alerts:            ${tiers.map((t) => `${t} ${s.alerts[t] ?? 0}`).join(', ')}`);
-  io.out(`notifications:     ${s.notifications}`);
-  io.out(`throughput:        ${s.messagesPerSecond} messages/s (${s.seconds.toFixed(2)} s)`);
+  row('alerts', tiers.map((t) => `${t} ${s.alerts[t] ?? 0}`).join(', '));
+  row('notifications', s.notifications);
+  row('throughput', `${s.messagesPerSecond} messages/s (${s.seconds.toFixed(2)} s)`);
 }

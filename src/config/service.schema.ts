@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The `poems-sentinel run` configuration: one schema, parsed once at start, every problem
+ * reported at once, frozen. README's configuration table lists every key (a test keeps them equal).
+ */
+export const ServiceConfig = z.object({
+  /** MLLP listener bind address: loopback unless the site opens it on purpose */
+  mllpHost: z.string().default('127.0.0.1'),
+  /** 0 picks a free port (tests) */
+  mllpPort: z.number().int().min(0).max(65535).default(2575),
+  mllpMaxFrameBytes: z.number().int().positive().default(1024 * 1024),
+  mllpIdleTimeoutMs: z.number().int().positive().default(120_000),
+  mllpMaxConnections: z.number().int().positive().default(64),
+  /** PEM files; with tlsKey and tlsCert the listener speaks TLS, with tlsCa + tlsRequestCert mutual TLS */
+  tlsKey: z.string().optional(),
+  tlsCert: z.string().optional(),
+  tlsCa: z.string().optional(),
+  tlsRequestCert: z.boolean().default(false),
+  healthHost: z.string().default('127.0.0.1'),
+  /** health and readiness endpoints: GET /healthz, GET /readyz; 0 picks a free port */
+  healthPort: z.number().int().min(0).max(65535).default(8080),
+  /** embedded state (used when no redisUrl is given) */
+  dbPath: z.string().default('./data/sentinel.db'),
+  /** host:port list; empty = no Kafka (MLLP messages go straight to the pipeline) */
+  kafkaBrokers: z.array(z.string().regex(/^[^:,\s]+:\d+$/, 'host:port')).default([]),
+  kafkaTopic: z.string().default('hl7.inbound'),
+  kafkaDlqTopic: z.string().default('hl7.dlq'),
+  kafkaGroupId: z.string().default('poems-sentinel'),
+  kafkaPartitions: z.number().int().positive().default(6),
+  /** redis://host:port; set = timelines, alerts and the notification queue live in Redis */
+  redisUrl: z.string().url().optional(),
+  redisPrefix: z.string().default('sentinel:'),
+  profilePath: z.string().optional(),
+  /** how long SIGTERM waits for in-flight work before it gives up */
+  shutdownTimeoutMs: z.number().int().positive().default(15_000),
+}).strict();
+export type ServiceConfig = z.infer<typeof ServiceConfig>;

@@ -1,0 +1,144 @@
+import type { Redis } from 'ioredis';
+import type { Alert } from '../domain/alert.js';
+import type { PatientKey } from '../domain/patient-key.js';
+import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';
+
+/**
+ * Writes an alert and its indexes in one step. Like the SQLite table's unique (patient, rule)
+ * index, another alert already holding the alert's patient+rule is replaced, and an alert that
+ * moved to another patient (rekey) leaves its old patient+rule entry.
+ * KEYS: bodies (id → JSON), index (patient+rule → id), byUpdated (zset id by updatedAt),
+ *       slotOf (id → its patient+rule field). ARGV: id, patient+rule field, JSON, score.
+ */
+const PUT_ALERT_LUA = `
+local bodies, index, byUpdated, slotOf = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local id, field, body, score = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local previous = redis.call('HGET', slotOf, id)
+if previous and previous ~= field and redis.call('HGET', index, previous) == id then
+  redis.call('HDEL', index, previous)
+end
+local holder = redis.call('HGET', index, field)
+if holder and holder ~= id then
+  redis.call('HDEL', bodies, holder)
+  redis.call('HDEL', slotOf, holder)
+  redis.call('ZREM', byUpdated, holder)
+end
+redis.call('HSET', bodies, id, body)
+redis.call('HSET', index, field, id)
+redis.call('HSET', slotOf, id, field)
+redis.call('ZADD', byUpdated, score, id)
+return 1
+`;
+
+/** Numbers the letter and appends it. KEYS: list, counter. ARGV: the letter's JSON object without id. */
+const ADD_DEAD_LETTER_LUA = `
+local id = redis.call('INCR', KEYS[2])
+redis.call('RPUSH', KEYS[1], '{"id":' .. string.format('%d', id) .. ',' .. string.sub(ARGV[1], 2))
+return id
+`;
+
+interface Commands {
+  poemsSentinelPutAlertV1(bodies: string, index: string, byUpdated: string, slotOf: string, id: string, field: string, body: string, score: string): Promise<number>;
+  poemsSentinelAddDeadLetterV1(list: string, counter: string, letter: string): Promise<number>;
+}
+
+export interface RedisAlertStoreOptions {
+  /** prefix of every key; default `sentinel:` */
+  prefix?: string;
+}
+
+/**
+ * Alerts in Redis: `<prefix>alerts` (id → JSON), `<prefix>alerts:by-patient-rule` (JSON
+ * [patient, rule] → id), `<prefix>alerts:by-updated` (zset by updatedAt) and
+ * `<prefix>alerts:slot` (id → its patient+rule entry). All keys are declared to the scripts,
+ * so a prefix with a hash tag (`{sentinel}:`) would keep them in one Cluster slot.
+ */
+export class RedisAlertStore implements AlertStore {
+  private readonly cmd: Commands;
+  private readonly k: { bodies: string; index: string; byUpdated: string; slotOf: string };
+
+  constructor(private readonly redis: Redis, options: RedisAlertStoreOptions = {}) {
+    const p = options.prefix ?? 'sentinel:';
+    this.k = { bodies: `${p}alerts`, index: `${p}alerts:by-patient-rule`, byUpdated: `${p}alerts:by-updated`, slotOf: `${p}alerts:slot` };
+    redis.defineCommand('poemsSentinelPutAlertV1', { numberOfKeys: 4, lua: PUT_ALERT_LUA });
+    this.cmd = redis as unknown as Commands;
+  }
+
+  async get(patient: PatientKey, ruleId: string): Promise<Alert | null> {
+    const id = await this.redis.hget(this.k.index, indexField(patient, ruleId));
+    return id === null ? null : this.getById(id);
+  }
+
+  async getById(id: string): Promise<Alert | null> {
+    const body = await this.redis.hget(this.k.bodies, id);
+    return body === null ? null : (JSON.parse(body) as Alert);
+  }
+
+  async put(alert: Alert): Promise<void> {
+    const score = Date.parse(alert.updatedAt);
+    await this.cmd.poemsSentinelPutAlertV1(
+      this.k.bodies, this.k.index, this.k.byUpdated, this.k.slotOf,
+      alert.id, indexField(alert.patientKey, alert.rule), JSON.stringify(alert), String(Number.isNaN(score) ? 0 : score),
+    );
+  }
+
+  async list(filter: { status?: Alert['status']; tier?: Alert['tier'] } = {}): Promise<Alert[]> {
+    const ids = await this.redis.zrevrange(this.k.byUpdated, 0, -1);
+    if (ids.length === 0) return [];
+    const bodies = await this.redis.hmget(this.k.bodies, ...ids);
+    const alerts = bodies.flatMap((b) => (b === null ? [] : [JSON.parse(b) as Alert]))
+      .filter((a) => (filter.status === undefined || a.status === filter.status) && (filter.tier === undefined || a.tier === filter.tier));
+    // the SQLite order exactly: updatedAt (as text) newest first, then id
+    return alerts.sort((a, b) => cmp(b.updatedAt, a.updatedAt) || cmp(a.id, b.id));
+  }
+
+  async rekey(alert: Alert, survivor: PatientKey): Promise<void> {
+    await this.put({ ...alert, patientKey: survivor });
+  }
+}
+
+/**
+ * Dead letters as a Redis list `<prefix>dead-letters` of JSON objects (bytes base64, so any byte
+ * survives) numbered by `<prefix>dead-letters:seq`, oldest first.
+ */
+export class RedisDeadLetterStore implements DeadLetterStore {
+  private readonly cmd: Commands;
+  private readonly list_: string;
+  private readonly counter: string;
+
+  constructor(private readonly redis: Redis, options: RedisAlertStoreOptions = {}) {
+    const p = options.prefix ?? 'sentinel:';
+    this.list_ = `${p}dead-letters`;
+    this.counter = `${p}dead-letters:seq`;
+    redis.defineCommand('poemsSentinelAddDeadLetterV1', { numberOfKeys: 2, lua: ADD_DEAD_LETTER_LUA });
+    this.cmd = redis as unknown as Commands;
+  }
+
+  async add(l: DeadLetter): Promise<void> {
+    const body: StoredLetter = { receivedAt: l.receivedAt, origin: l.origin, code: l.code, detail: l.detail, bytes: l.bytes.toString('base64') };
+    await this.cmd.poemsSentinelAddDeadLetterV1(this.list_, this.counter, JSON.stringify(body));
+  }
+
+  async count(): Promise<number> {
+    return this.redis.llen(this.list_);
+  }
+
+  async list(limit: number): Promise<(DeadLetter & { id: number })[]> {
+    if (limit <= 0) return [];
+    const rows = await this.redis.lrange(this.list_, 0, limit - 1);
+    return rows.map((raw) => {
+      const r = JSON.parse(raw) as StoredLetter & { id: number };
+      return { id: r.id, receivedAt: r.receivedAt, origin: r.origin, code: r.code, detail: r.detail, bytes: Buffer.from(r.bytes, 'base64') };
+    });
+  }
+}
+
+interface StoredLetter { receivedAt: string; origin: string; code: DeadLetter['code']; detail: string; bytes: string }
+
+function indexField(patient: PatientKey, rule: string): string {
+  return JSON.stringify([patient, rule]);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
