@@ -23,6 +23,9 @@ export interface Draft {
   render: (controlId: string) => string;
 }
 
+/** Constant parts of each BMP OBX ("|NM|<code>||" and "|<unit>|<range>|"): fewer pieces per message. */
+const BMP_OBX_PARTS = BMP_ANALYTES.map(([code, unit, range]) => [`|NM|${code}||`, `|${unit}|${range}|`] as const);
+
 export class PatientPlanner {
   readonly drafts: Draft[] = [];
   private orders = 0;
@@ -133,8 +136,10 @@ export class PatientPlanner {
       const c = hl7Time(collected);
       let body = '';
       for (let k = 0; k < count; k++) {
-        const [code, unit, range, , , dec] = BMP_ANALYTES[k] as BmpAnalyte;
-        body += `\r${obx(k + 1, 'NM', code, '', (values[k] ?? 0).toFixed(dec), unit, range, high & (1 << k) ? 'H' : 'N', 'F', c)}`;
+        const dec = (BMP_ANALYTES[k] as BmpAnalyte)[5];
+        const [pre, mid] = BMP_OBX_PARTS[k] as readonly [string, string];
+        // = obx(k + 1, 'NM', code, '', value, unit, range, flag, 'F', c)
+        body += `\rOBX|${k + 1}${pre}${(values[k] ?? 0).toFixed(dec)}${mid}${high & (1 << k) ? 'H' : 'N'}|||F|||${c}`;
       }
       return oru(person, id, at, no, obr(no, LN.bmpPanel, collected, at, 'F', 'SER'), body);
     });

@@ -70,6 +70,9 @@ export class BullmqAlertQueue implements AlertQueue {
   async drain(deliver: (n: Notification) => Promise<void>): Promise<number> {
     let delivered = 0;
     let inFlight = 0;
+    // the worker's first fetch promotes delayed jobs that are due: until it has fetched, "nothing
+    // waiting" may only mean "nothing promoted yet"
+    let fetched = false;
     const errors: Error[] = [];
     const worker = new Worker<Notification>(
       this.opts.queueName,
@@ -90,13 +93,14 @@ export class BullmqAlertQueue implements AlertQueue {
         autorun: false,
       },
     );
-    worker.on('active', () => { inFlight += 1; });
+    worker.on('active', () => { fetched = true; inFlight += 1; });
+    worker.on('drained', () => { fetched = true; });
     worker.on('completed', () => { inFlight -= 1; });
     worker.on('failed', () => { inFlight -= 1; });
     worker.on('error', (err) => { errors.push(err); });
     const running = worker.run();
     try {
-      await this.untilIdle(() => inFlight, Date.now() + this.opts.retryWithinDrainMs);
+      await this.untilIdle(() => ({ fetched, inFlight, failed: errors.length > 0 }), Date.now() + this.opts.retryWithinDrainMs);
     } finally {
       await worker.close();
       await running;
@@ -106,17 +110,22 @@ export class BullmqAlertQueue implements AlertQueue {
   }
 
   /**
-   * Resolves once nothing is waiting and nothing is being delivered: no job active in Redis, or
-   * none held by this drain's worker (jobs of other instances, or stale locks of a crashed one,
-   * do not hold the drain up). Jobs in back-off are waited for until `retryUntil`.
+   * Resolves once the worker has fetched at least once, nothing is waiting and nothing is being
+   * delivered: no job active in Redis, or none held by this drain's worker (jobs of other
+   * instances, or stale locks of a crashed one, do not hold the drain up). Jobs in back-off are
+   * waited for until `retryUntil`. A worker error (Redis gone) ends the wait.
    */
-  private async untilIdle(inFlight: () => number, retryUntil: number): Promise<void> {
+  private async untilIdle(worker: () => { fetched: boolean; inFlight: number; failed: boolean }, retryUntil: number): Promise<void> {
     for (;;) {
-      const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
-      const due = (c.waiting ?? 0) + (c.prioritized ?? 0);
-      const busy = (c.active ?? 0) > 0 && inFlight() > 0;
-      const retrying = (c.delayed ?? 0) > 0 && Date.now() < retryUntil;
-      if (due === 0 && !busy && !retrying) return;
+      const w = worker();
+      if (w.failed) return;
+      if (w.fetched) {
+        const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+        const due = (c.waiting ?? 0) + (c.prioritized ?? 0);
+        const busy = (c.active ?? 0) > 0 && worker().inFlight > 0;
+        const retrying = (c.delayed ?? 0) > 0 && Date.now() < retryUntil;
+        if (due === 0 && !busy && !retrying) return;
+      }
       await new Promise((resolve) => setTimeout(resolve, this.opts.pollMs));
     }
   }

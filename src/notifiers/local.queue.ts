@@ -2,7 +2,7 @@ import { Notification } from '../domain/alert.js';
 import type { SqliteDatabase } from '../store/sqlite-database.js';
 import { PermanentDeliveryError, type AlertQueue } from './alert-queue.js';
 
-/** Attempts before a notification is dead: with the back-off below, about 17 minutes in all. */
+/** Attempts before a notification is dead: with the back-off below (2, 4 … 128 s), about 4 minutes in all. */
 const MAX_ATTEMPTS = 8;
 const backoffMs = (attempt: number): number => 2 ** attempt * 1000;
 

@@ -173,6 +173,8 @@ export class RedisTimelineStore implements TimelineStore {
   private readonly keys: { msgs: string; seq: string; patients: string; merges: string };
 
   constructor(private readonly redis: Redis, options: RedisTimelineStoreOptions = {}) {
+    // the scripts build per-patient keys themselves: an ioredis keyPrefix would not reach them
+    if (redis.options.keyPrefix) throw new Error('RedisTimelineStore: use the prefix option, not an ioredis keyPrefix');
     this.prefix = options.prefix ?? 'sentinel:';
     const p = this.prefix;
     this.keys = { msgs: `${p}msg`, seq: `${p}seq`, patients: `${p}patients`, merges: `${p}merges` };

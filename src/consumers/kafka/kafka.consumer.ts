@@ -97,6 +97,20 @@ class StopRequested extends Error {
   }
 }
 
+/**
+ * A heartbeat between records (the transport sends at most one per interval). When it reports a
+ * rebalance, the records handled so far are flushed and marked first: the transport commits them
+ * before it rejoins, so the partition's next owner starts after them.
+ */
+async function heartbeat(batch: InboundBatch, settle: () => Promise<void>): Promise<void> {
+  try {
+    await batch.heartbeat();
+  } catch (err) {
+    await settle().catch(() => undefined);
+    throw err;
+  }
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -125,6 +139,14 @@ export function rawFromRecord(record: InboundRecord): RawMessage {
   };
 }
 
+/** One record through the pipeline; an empty value (a tombstone, or an edge bug) is dead-lettered with its own code. */
+export async function handleInbound(pipeline: IngestPipeline, raw: RawMessage): Promise<Outcome> {
+  if (raw.bytes.length > 0) return pipeline.handle(raw);
+  const detail = 'the record value is empty';
+  await pipeline.deadLetter(raw, 'HL7_EMPTY_INPUT', detail);
+  return { status: 'rejected', code: 'HL7_EMPTY_INPUT', detail, permanent: true };
+}
+
 /** The `hl7.dlq` record of a rejected inbound record: the same key and bytes, its headers, and why. */
 export function deadLetterRecord(record: InboundRecord, code: ErrorCode, detail: string): OutboundRecord {
   return {
@@ -146,10 +168,10 @@ export function deadLetterRecord(record: InboundRecord, code: ErrorCode, detail:
  *
  * Per record: RawMessage → `pipeline.handle` → a permanent rejection is produced to `hl7.dlq`
  * (raw bytes, error-code/-detail, origin-topic/-partition/-offset headers; acks=all) and counts
- * as done, so a poison message never blocks its partition. Every `flushEvery` records, at the end
- * of the batch, and before giving up a batch, `durable.flush()` runs and only then are the offsets
- * of the records handled so far marked for commit. Heartbeats go between these sub-batches and
- * during back-off waits.
+ * as done, so a poison message never blocks its partition. Every `flushEvery` records (a
+ * sub-batch), at the end of the batch, before a back-off wait, and when a heartbeat reports a
+ * rebalance, `durable.flush()` runs and only then are the offsets of the records handled so far
+ * marked for commit. Heartbeats go between records and during back-off waits.
  *
  * A transient failure (the pipeline throws or returns permanent=false; the DLQ produce fails) is
  * retried in place with bounded back-off (DEFAULT_RETRY: 5 attempts, 3.75 s), without committing.
@@ -165,8 +187,8 @@ export function deadLetterRecord(record: InboundRecord, code: ErrorCode, detail:
  * Shutdown (stop): stop fetching; the record in hand finishes, the records handled are flushed
  * and committed; a back-off wait is cut short (its record is not committed); leave the group,
  * disconnect, close the DLQ producer if it is ours. Bounded by `shutdownTimeoutMs`.
- * A rebalance is graceful the same way: `active()` turns false or the heartbeat rejects, after the
- * flush and commit of what was handled.
+ * A rebalance is graceful the same way: the heartbeat after the record in hand rejects, the
+ * records handled are flushed and marked, the transport commits them and rejoins the group.
  */
 export class KafkaIngestConsumer {
   private readonly topic: string;
@@ -318,10 +340,8 @@ export class KafkaIngestConsumer {
         await this.handleRecord(record, batch, settle);
         handled = record;
         unflushed += 1;
-        if (unflushed >= this.flushEvery) {
-          await settle();
-          await batch.heartbeat();
-        }
+        if (unflushed >= this.flushEvery) await settle();
+        await heartbeat(batch, settle);
       }
       await settle();
     } catch (err) {
@@ -334,7 +354,7 @@ export class KafkaIngestConsumer {
   private async handleRecord(record: InboundRecord, batch: InboundBatch, settle: () => Promise<void>): Promise<void> {
     const raw = rawFromRecord(record);
     const outcome = await this.retrying(batch, settle, record, 'pipeline', async () => {
-      const result = raw.bytes.length === 0 ? await this.emptyRecord(raw) : await this.opts.pipeline.handle(raw);
+      const result = await handleInbound(this.opts.pipeline, raw);
       if (result.status === 'rejected' && !result.permanent) throw new TransientRejection(result.code, result.detail);
       return result;
     });
@@ -345,16 +365,11 @@ export class KafkaIngestConsumer {
     }
     this.stats.rejected[outcome.code] = (this.stats.rejected[outcome.code] ?? 0) + 1;
     const letter = deadLetterRecord(record, outcome.code, outcome.detail);
-    await this.retrying(batch, settle, record, 'dead-letter topic', () => this.producer!.send(this.dlqTopic, [letter]));
+    const producer = this.producer;
+    if (!producer) throw new Error('KafkaIngestConsumer: no producer (not started)');
+    await this.retrying(batch, settle, record, 'dead-letter topic', () => producer.send(this.dlqTopic, [letter]));
     this.stats.deadLettered += 1;
     this.log.warn({ code: outcome.code, origin: raw.origin }, 'record dead-lettered');
-  }
-
-  /** An empty value (a tombstone, or an edge bug): dead-lettered with its own code. */
-  private async emptyRecord(raw: RawMessage): Promise<Outcome> {
-    const detail = 'the record value is empty';
-    await this.opts.pipeline.deadLetter(raw, 'HL7_EMPTY_INPUT', detail);
-    return { status: 'rejected', code: 'HL7_EMPTY_INPUT', detail, permanent: true };
   }
 
   /**
