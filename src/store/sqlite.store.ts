@@ -32,6 +32,12 @@ export class SqliteTimelineStore implements TimelineStore {
 
   async apply(id: MessageId, effects: MessageEffects): Promise<ApplyResult> {
     this.sql.write();
+    // A savepoint inside the group transaction: a message is applied whole or not at all, so a
+    // retry after a failure part-way never finds half of it recorded as a duplicate.
+    return this.sql.db.transaction(() => this.applySync(id, effects))();
+  }
+
+  private applySync(id: MessageId, effects: MessageEffects): ApplyResult {
     const patient = effects.patientKey === null ? null : this.resolveSync(effects.patientKey);
     const inserted = this.q.insertMessage!.run(id.sendingFacility, id.controlId, patient, ++this.seq).changes === 1;
     if (!inserted) return { duplicate: true, patients: patient ? [patient] : [], merges: [] };
@@ -51,7 +57,8 @@ export class SqliteTimelineStore implements TimelineStore {
       // the prior key now resolves to the survivor: only the survivor is re-evaluated
       touched.add(survivor);
     }
-    return { duplicate: false, patients: [...touched], merges };
+    // a key touched earlier in this message may have been merged away by its end
+    return { duplicate: false, patients: [...new Set([...touched].map((p) => this.resolveSync(p)))], merges };
   }
 
   /** Latest version wins (spec §2); returns whether the patient's findings changed. */

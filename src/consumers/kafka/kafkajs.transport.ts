@@ -8,9 +8,10 @@
  *   marked experimental) with one request in flight, so a retried batch can neither duplicate
  *   nor reorder a partition's records. Retries are bounded (PRODUCER_RETRY, about 9 s of
  *   back-off) so that a caller waiting on an acknowledgement (the MLLP edge, which answers its
- *   sender) fails in bounded time instead of hanging while the broker is away; kafkajs warns
- *   once per producer that bounded retries weaken its exactly-once guarantee, which we do not
- *   rely on (the pipeline is idempotent on the message id).
+ *   sender) fails in bounded time instead of hanging while the broker is away. kafkajs warns, once
+ *   per producer, that bounded retries weaken its exactly-once guarantee: a failed send replaces
+ *   the producer (see KafkajsProducer) so that no later record can be lost for it, and what the
+ *   caller re-sends may be a duplicate, which the pipeline ignores (idempotent on the message id).
  * - Partitioner: kafkajs's DefaultPartitioner, the Java client's murmur2 of the key. A
  *   replacement client must hash keys the same way (librdkafka: partitioner=murmur2_random),
  *   or a patient's messages would change partition, and lose their order, during the switch.
@@ -111,15 +112,17 @@ export function createKafkajsTransport(opts: KafkajsTransportOptions): KafkaTran
   const allowAutoTopicCreation = opts.allowAutoTopicCreation ?? false;
   return {
     async producer() {
-      const producer = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: opts.producerRetry ?? PRODUCER_RETRY,
-      });
-      await producer.connect();
-      return new KafkajsProducer(producer);
+      const producer = new KafkajsProducer(() =>
+        kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation,
+          createPartitioner: Partitioners.DefaultPartitioner,
+          retry: opts.producerRetry ?? PRODUCER_RETRY,
+        }),
+      );
+      await producer.connected();
+      return producer;
     },
     consumer(options) {
       const consumer = kafka.consumer({
@@ -140,20 +143,63 @@ export function createKafkajsTransport(opts: KafkajsTransportOptions): KafkaTran
   };
 }
 
+/**
+ * An idempotent kafkajs producer that is replaced after a failed send. kafkajs rolls a failed
+ * request's sequence numbers back, so that its retry is recognised as a duplicate; once the
+ * retries are exhausted, the next send would reuse those numbers, and if the failed request had
+ * in fact been written, the broker would take the next batch for a duplicate of it and drop it
+ * while acknowledging it. A new producer (new producer id) cannot be confused that way. The caller
+ * re-sends what failed; a copy that had been written is a duplicate the pipeline ignores.
+ */
 class KafkajsProducer implements IngressProducer {
-  constructor(private readonly producer: Producer) {}
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
+  private closed = false;
+
+  constructor(private readonly create: () => Producer) {}
+
+  /** the current producer, connecting a new one when there is none */
+  connected(): Promise<Producer> {
+    if (this.closed) return Promise.reject(new Error('producer closed'));
+    if (this.producer) return Promise.resolve(this.producer);
+    this.connecting ??= (async () => {
+      const producer = this.create();
+      try {
+        await producer.connect();
+      } catch (err) {
+        this.connecting = undefined;
+        throw err;
+      }
+      this.producer = producer;
+      this.connecting = undefined;
+      return producer;
+    })();
+    return this.connecting;
+  }
 
   async send(topic: string, records: readonly OutboundRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.producer.send({
-      topic,
-      acks: -1,
-      messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-    });
+    const producer = await this.connected();
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+      });
+    } catch (err) {
+      if (this.producer === producer) {
+        this.producer = undefined;
+        producer.disconnect().catch(() => undefined);
+      }
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
-    await this.producer.disconnect();
+    this.closed = true;
+    const producer = this.producer ?? (await this.connecting?.catch(() => undefined));
+    this.producer = undefined;
+    await producer?.disconnect();
   }
 }
 
