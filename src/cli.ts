@@ -3,6 +3,7 @@ import { DEMO_HELP, demoCommand } from './cli/demo.command.js';
 import { GENERATE_HELP, generateCommand } from './cli/generate.command.js';
 import { PROFILE_HELP, profileCommand } from './cli/profile.command.js';
 import { REPLAY_HELP, replayCommand } from './cli/replay.command.js';
+import { RUN_HELP, runCommand } from './cli/run.command.js';
 import { EXIT, type Output } from './cli/usage.js';
 import { SentinelError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -10,6 +11,7 @@ import { createLogger } from './logger.js';
 const HELP = `Usage: poems-sentinel <command> [options]
 
 Commands:
+  run        run the service: MLLP listener, optional Kafka and Redis, health endpoints
   demo       generate a synthetic feed, replay it, print the alerts (no services needed)
   replay     replay HL7 v2 files through the pipeline
   generate   write a synthetic HL7 v2 feed
@@ -18,14 +20,15 @@ Commands:
 
 Run "poems-sentinel <command> --help" for a command's options.`;
 
-const COMMANDS = { demo: DEMO_HELP, replay: REPLAY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP };
+const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP };
 
 /** Runs one command; returns the exit status. Bad input is a message and status 2, never a stack trace. */
 export async function main(argv: string[], io: Output): Promise<number> {
   const [command, ...args] = argv;
-  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? (command === 'run' ? 'info' : 'warn') });
   try {
     switch (command) {
+      case 'run': return await runCommand(args, io, log);
       case 'replay': return await replayCommand(args, io, log);
       case 'demo': return await demoCommand(args, io, log);
       case 'generate': return await generateCommand(args, io);

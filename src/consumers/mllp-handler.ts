@@ -1,16 +1,19 @@
-import type { Embedded } from '../main.js';
+import type { Pipeline } from '../pipeline/ingest.js';
+import type { Durable } from '../store/timeline-store.js';
 import type { MllpHandler } from './mllp.consumer.js';
+import { publishToIngress } from './kafka/ingress.js';
+import type { IngressProducer } from './kafka/transport.js';
 
 /**
- * The MLLP handler of the embedded mode: the pipeline, then a durable SQLite commit, then the
- * answer. AA only once the commit that holds the message has completed; a permanent rejection
- * (dead-lettered by the pipeline, and committed too) is AR with its code; a transient one AE.
- * A failing commit throws, and the listener answers AE STORE_UNAVAILABLE.
+ * The MLLP handler without Kafka: the pipeline, then a durable commit of the state store, then
+ * the answer. AA only once the commit that holds the message has completed; a permanent
+ * rejection (dead-lettered by the pipeline, and committed too) is AR with its code; a transient
+ * one AE. A failing commit throws, and the listener answers AE STORE_UNAVAILABLE.
  */
-export function embeddedMllpHandler(app: Pick<Embedded, 'pipeline' | 'db'>): MllpHandler {
-  const commit = groupCommit(() => app.db.flush());
+export function pipelineMllpHandler(pipeline: Pick<Pipeline, 'handle'>, durable: Durable): MllpHandler {
+  const commit = groupCommit(() => durable.flush());
   return async (raw) => {
-    const outcome = await app.pipeline.handle(raw);
+    const outcome = await pipeline.handle(raw);
     await commit();
     if (outcome.status === 'accepted') return { code: 'AA', message: outcome.message };
     return {
@@ -18,6 +21,19 @@ export function embeddedMllpHandler(app: Pick<Embedded, 'pipeline' | 'db'>): Mll
       message: outcome.message ?? null,
       error: { code: outcome.code, text: outcome.detail },
     };
+  };
+}
+
+/**
+ * The MLLP handler in front of Kafka: AA once the broker has acknowledged the record with
+ * acks=all. A message that cannot parse is still published (Kafka keeps the whole raw feed; the
+ * consumer dead-letters it) and answered AR with its code, so the sender stops resending it.
+ */
+export function kafkaMllpHandler(producer: IngressProducer, topic: string): MllpHandler {
+  return async (raw) => {
+    const result = await publishToIngress(producer, raw, topic);
+    if (!result.unparseable) return { code: 'AA', message: result.message ?? null };
+    return { code: 'AR', message: null, error: { code: result.unparseable.code, text: result.unparseable.detail } };
   };
 }
 

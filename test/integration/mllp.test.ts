@@ -10,7 +10,7 @@ import { Client, Message, type InboundResponse } from 'node-hl7-client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
-import { embeddedMllpHandler, groupCommit } from '../../src/consumers/mllp-handler.js';
+import { groupCommit, pipelineMllpHandler } from '../../src/consumers/mllp-handler.js';
 import { MllpFramer, MllpListener, type MllpHandler, type MllpListenerOptions } from '../../src/consumers/mllp.consumer.js';
 import { parseMessage } from '../../src/hl7/parse.js';
 import { startEmbedded, type Embedded } from '../../src/main.js';
@@ -130,7 +130,7 @@ describe('when an embedded app receives messages over MLLP', () => {
 
   beforeAll(async () => {
     app = startEmbedded({ dbPath, profile: DEFAULT_PROFILE, log });
-    listener = new MllpListener({ port: 0, maxFrameBytes: 64 * 1024 }, embeddedMllpHandler(app), log);
+    listener = new MllpListener({ port: 0, maxFrameBytes: 64 * 1024 }, pipelineMllpHandler(app.pipeline, app.db), log);
     ({ port } = await listener.start());
     reader = new Database(dbPath, { readonly: true, fileMustExist: true });
   });

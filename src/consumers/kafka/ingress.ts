@@ -1,6 +1,6 @@
 import { SentinelError, type ErrorCode } from '../../errors.js';
 import { patientKeyFromPid } from '../../extract/patient.js';
-import { firstSegment } from '../../hl7/message.js';
+import { firstSegment, type Hl7Message } from '../../hl7/message.js';
 import { parseMessage } from '../../hl7/parse.js';
 import type { RawMessage } from '../../pipeline/ingest.js';
 import type { IngressProducer, OutboundRecord } from './transport.js';
@@ -23,6 +23,8 @@ export interface IngressResult {
   key: string | null;
   /** set when the message does not parse: it was published all the same (see publishToIngress) */
   unparseable?: { code: ErrorCode; detail: string };
+  /** the parsed message, when it parses (the MLLP edge builds its ACK from it) */
+  message?: Hl7Message;
 }
 
 /**
@@ -38,7 +40,7 @@ export function ingressRecord(raw: Pick<RawMessage, 'text' | 'bytes' | 'origin' 
     const key = pid ? patientKeyFromPid(pid, message.delimiters) : null;
     headers[HEADER.sendingFacility] = message.sendingFacility;
     headers[HEADER.controlId] = message.controlId;
-    return { record: { key, value: raw.bytes, headers }, result: { key } };
+    return { record: { key, value: raw.bytes, headers }, result: { key, message } };
   } catch (err) {
     if (!(err instanceof SentinelError)) throw err;
     return { record: { key: null, value: raw.bytes, headers }, result: { key: null, unparseable: { code: err.code, detail: err.message } } };

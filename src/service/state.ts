@@ -1,0 +1,63 @@
+import { Redis } from 'ioredis';
+import type { ServiceConfig } from '../config/service.schema.js';
+import { BullmqAlertQueue } from '../notifiers/bullmq.queue.js';
+import type { AlertQueue } from '../notifiers/alert-queue.js';
+import { LocalAlertQueue } from '../notifiers/local.queue.js';
+import { RedisAlertStore, RedisDeadLetterStore } from '../store/redis-alert.store.js';
+import { RedisTimelineStore } from '../store/redis.store.js';
+import { SqliteAlertStore, SqliteDeadLetterStore } from '../store/sqlite-alert.store.js';
+import { SqliteDatabase } from '../store/sqlite-database.js';
+import { SqliteTimelineStore } from '../store/sqlite.store.js';
+import type { AlertStore, DeadLetterStore, Durable, TimelineStore } from '../store/timeline-store.js';
+
+/** Where a running service keeps its state: one SQLite file, or a shared Redis. */
+export interface ServiceState {
+  mode: 'sqlite' | 'redis';
+  timeline: TimelineStore;
+  alerts: AlertStore;
+  deadLetters: DeadLetterStore;
+  queue: AlertQueue;
+  /** flushed before a message is acknowledged (MLLP AA, Kafka offset) */
+  durable: Durable;
+  ready(): Promise<true | string>;
+  close(): Promise<void>;
+}
+
+export function sqliteState(dbPath: string, clock: () => Date): ServiceState {
+  const db = new SqliteDatabase(dbPath, { synchronous: 'FULL' });
+  return {
+    mode: 'sqlite',
+    timeline: new SqliteTimelineStore(db),
+    alerts: new SqliteAlertStore(db),
+    deadLetters: new SqliteDeadLetterStore(db),
+    queue: new LocalAlertQueue(db, clock),
+    durable: db,
+    ready: async () => (db.db.open ? true : 'SQLite closed'),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Redis state shared by every instance. A Redis write is as durable as the server's own
+ * persistence (appendonly yes with appendfsync everysec or always, in production); Kafka keeps
+ * the raw feed, so state can always be rebuilt by `replay --from-kafka`.
+ */
+export async function redisState(config: Pick<ServiceConfig, 'redisUrl' | 'redisPrefix'>): Promise<ServiceState> {
+  const redis = new Redis(config.redisUrl ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await redis.connect();
+  const prefix = config.redisPrefix;
+  const queue = new BullmqAlertQueue({ connection: redis, prefix: `${prefix}bull` });
+  return {
+    mode: 'redis',
+    timeline: new RedisTimelineStore(redis, { prefix }),
+    alerts: new RedisAlertStore(redis, { prefix }),
+    deadLetters: new RedisDeadLetterStore(redis, { prefix }),
+    queue,
+    durable: { flush: async () => {}, close: async () => {} },
+    ready: async () => ((await redis.ping()) === 'PONG' ? true : 'Redis does not answer'),
+    close: async () => {
+      await queue.close();
+      await redis.quit();
+    },
+  };
+}
