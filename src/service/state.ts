@@ -23,8 +23,8 @@ export interface ServiceState {
   close(): Promise<void>;
 }
 
-export function sqliteState(dbPath: string, clock: () => Date): ServiceState {
-  const db = new SqliteDatabase(dbPath, { synchronous: 'FULL' });
+export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL'): ServiceState {
+  const db = new SqliteDatabase(dbPath, { synchronous });
   return {
     mode: 'sqlite',
     timeline: new SqliteTimelineStore(db),
