@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { notificationKey, type Notification } from '../../src/domain/alert.js';
 import { PermanentDeliveryError } from '../../src/notifiers/alert-queue.js';
 import { BullmqAlertQueue, jobIdOf, type BullmqAlertQueueOptions } from '../../src/notifiers/bullmq.queue.js';
+import { deleteByPrefix } from '../support/redis.js';
 import { redisService } from '../support/services.js';
 
 const redis = await redisService();
@@ -52,12 +53,7 @@ describe.skipIf(!redis.available)(`the BullMQ alert queue${redis.available ? '' 
 
   afterAll(async () => {
     if (!conn) return;
-    let cursor = '0';
-    do {
-      const [next, keys] = await conn.scan(cursor, 'MATCH', `${ROOT}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await conn.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteByPrefix(conn, ROOT);
     await conn.quit();
   });
 

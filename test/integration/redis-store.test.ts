@@ -9,6 +9,8 @@ import { RedisTimelineStore } from '../../src/store/redis.store.js';
 import { SqliteDatabase } from '../../src/store/sqlite-database.js';
 import { SqliteTimelineStore } from '../../src/store/sqlite.store.js';
 import type { ApplyResult, MessageId, TimelineStore } from '../../src/store/timeline-store.js';
+import { mulberry32 } from '../../src/generate/rng.js';
+import { deleteByPrefix } from '../support/redis.js';
 import { redisService } from '../support/services.js';
 import { effects, timelineConformance, version } from '../support/timeline-conformance.js';
 
@@ -18,27 +20,7 @@ const ROOT = `test-${randomUUID()}:`;
 let stores = 0;
 const freshPrefix = (): string => `${ROOT}${++stores}:`;
 
-/** Deletes every key under `prefix` (SCAN + UNLINK; never FLUSHDB: the Redis is shared). */
-async function deleteByPrefix(conn: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await conn.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await conn.unlink(...keys);
-  } while (cursor !== '0');
-}
 
-/** mulberry32: a seeded PRNG so a failing run can be replayed */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   const a = [...items];
@@ -59,7 +41,7 @@ const timeAt = (minute: number): string => new Date(Date.UTC(2025, 0, 1) + minut
  * patient may merge in), no storeIfNew=false versions, and merges form no cycle.
  */
 function orderFreeFeed(count: number, seed: number): Msg[] {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const patients = Array.from({ length: 8 }, (_, i) => `C|${i + 1}`);
   const msgs: Msg[] = [];
   for (let i = 0; i < count; i++) {
@@ -109,7 +91,7 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
   describe('the Redis timeline store', () => {
     it('ends two instances applying the same feed concurrently exactly as one applying it in order', async () => {
       const feed = orderFreeFeed(200, 42);
-      const random = rng(7);
+      const random = mulberry32(7);
       const twice = new Set(feed.filter(() => random() < 0.15).map((m) => m.id.controlId));
       const prefix = freshPrefix();
       const one = new RedisTimelineStore(a, { prefix });
@@ -137,7 +119,7 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
     });
 
     it('gives the same answers and findings as the SQLite store on an order-sensitive feed', async () => {
-      const random = rng(99);
+      const random = mulberry32(99);
       const patients = ['D|1', 'D|2', 'D|3', 'D|4', 'D|5'];
       const times = ['', '2025-01-01T10:00:00.000Z', '2025-01-01T10:00:00Z', '2025-01-02T10:00:00.000Z', '2025-01-03T00:00:00.000+02:00', 'not a time'];
       const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T;
