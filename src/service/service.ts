@@ -42,7 +42,6 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     await admin.close();
     producer = await transport.producer();
     consumer = new KafkaIngestConsumer({ transport, pipeline, durable: state.durable, log, topic: config.kafkaTopic, dlqTopic: config.kafkaDlqTopic, groupId: config.kafkaGroupId });
-    await consumer.start();
   }
 
   const listener = new MllpListener(
@@ -61,6 +60,9 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     log,
   );
   const { port: mllpPort } = await listener.start();
+  // MLLP only needs the producer; joining the group may wait out a dead member's session
+  // (about 30 s after a crash), and /readyz reports the consumer until it runs.
+  const consumerStarted = consumer?.start().catch((err: unknown) => log.error({ err }, 'Kafka consumer did not start'));
 
   let notifying = Promise.resolve(0);
   const notifier = setInterval(() => {
@@ -93,6 +95,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
         await listener.stop(); // in-flight messages finish and are acknowledged
         await producer?.close();
         await consumer?.stop(); // finishes its batch, flushes, commits offsets
+        await consumerStarted;
         clearInterval(notifier);
         await notifying;
         await state.queue.drain(async () => {});
