@@ -58,7 +58,8 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
       if (!values.until || Number.isNaN(Date.parse(values.until))) throw new SentinelError('USAGE', '--until needs an ISO date');
       next = snooze(alert, now, new Date(values.until).toISOString());
     } else throw new SentinelError('USAGE', `unknown alerts action "${action}"`);
-    await store.put(next);
+    // compare-and-set: a running service may have re-evaluated the alert since it was read
+    if (!(await store.replace(next, alert))) throw new SentinelError('STORE_UNAVAILABLE', 'the alert changed meanwhile; run the command again');
     io.out(`${next.id}: ${next.status}`);
     return EXIT.ok;
   } finally {

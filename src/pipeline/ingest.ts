@@ -11,6 +11,9 @@ import type { AlertQueue } from '../notifiers/alert-queue.js';
 import { evaluate, RULE_ID } from '../rules/poems.rule.js';
 import type { AlertStore, DeadLetterStore, TimelineStore } from '../store/timeline-store.js';
 
+/** Concurrent writers of one patient's alert are rare (merges across partitions): a few tries suffice. */
+const MAX_DECISION_ATTEMPTS = 5;
+
 export interface RawMessage {
   text: string;
   bytes: Buffer;
@@ -67,15 +70,25 @@ export class Pipeline {
     this.deps.log.warn({ code, origin: raw.origin }, 'message rejected');
   }
 
+  /**
+   * Re-evaluates one patient and writes the decision with compare-and-set: when another
+   * instance (or connection) changed the alert meanwhile, read both again and decide again.
+   */
   private async reevaluate(patient: PatientKey): Promise<void> {
     const { timeline, alerts, queue, profile, clock, newId } = this.deps;
-    const findings = await timeline.findings(patient);
-    const current = await alerts.get(patient, RULE_ID);
-    if (current === null && findings.length === 0) return;
-    const assessment = evaluate(findings, profile.profile);
-    const decision = decide({ current, assessment, patientKey: patient, ruleId: RULE_ID, now: clock().toISOString(), newId });
-    if (decision.alert) await alerts.put(decision.alert);
-    if (decision.notification) await queue.enqueue(decision.notification);
+    for (let attempt = 1; ; attempt++) {
+      const findings = await timeline.findings(patient);
+      const current = await alerts.get(patient, RULE_ID);
+      if (current === null && findings.length === 0) return;
+      const assessment = evaluate(findings, profile.profile);
+      const decision = decide({ current, assessment, patientKey: patient, ruleId: RULE_ID, now: clock().toISOString(), newId });
+      if (decision.alert && !(await alerts.replace(decision.alert, current))) {
+        if (attempt < MAX_DECISION_ATTEMPTS) continue;
+        throw new SentinelError('STORE_UNAVAILABLE', 'the alert kept changing under concurrent writers');
+      }
+      if (decision.notification) await queue.enqueue(decision.notification);
+      return;
+    }
   }
 
   /** Spec §2 merges: the prior identifier's open alert moves to the survivor, unless it has one. */

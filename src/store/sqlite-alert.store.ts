@@ -28,6 +28,18 @@ export class SqliteAlertStore implements AlertStore {
     this.upsert.run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
   }
 
+  async replace(alert: Alert, expected: Alert | null): Promise<boolean> {
+    this.sql.write();
+    const db = this.sql.db;
+    // one synchronous step: nothing can interleave between the check and the write
+    return db.transaction(() => {
+      const row = this.byPatient.get(alert.patientKey, alert.rule) as { body: string } | undefined;
+      if ((row?.body ?? null) !== (expected === null ? null : JSON.stringify(expected))) return false;
+      this.upsert.run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
+      return true;
+    })();
+  }
+
   async list(filter: { status?: Alert['status']; tier?: Alert['tier'] } = {}): Promise<Alert[]> {
     const rows = this.sql.db
       .prepare(`SELECT body FROM alerts WHERE (@status IS NULL OR status = @status) AND (@tier IS NULL OR tier = @tier) ORDER BY updated_at DESC, id`)

@@ -37,6 +37,12 @@ export interface AlertStore {
   get(patient: PatientKey, ruleId: string): Promise<Alert | null>;
   getById(id: string): Promise<Alert | null>;
   put(alert: Alert): Promise<void>;
+  /**
+   * Compare-and-set: writes `alert` only if the stored alert of its patient and rule is still
+   * `expected` (null: there is none). Returns false when another writer got there first, so
+   * two instances (or two connections) re-evaluating one patient never lose an update.
+   */
+  replace(alert: Alert, expected: Alert | null): Promise<boolean>;
   /** newest first */
   list(filter?: { status?: Alert['status']; tier?: Alert['tier'] }): Promise<Alert[]>;
   /** re-keys an alert to the surviving patient of a merge */

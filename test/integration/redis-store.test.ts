@@ -12,6 +12,7 @@ import type { ApplyResult, MessageId, TimelineStore } from '../../src/store/time
 import { mulberry32 } from '../../src/generate/rng.js';
 import { deleteByPrefix } from '../support/redis.js';
 import { redisService } from '../support/services.js';
+import { alertStoreConformance } from '../support/alert-store-conformance.js';
 import { effects, timelineConformance, version } from '../support/timeline-conformance.js';
 
 const redis = await redisService();
@@ -87,6 +88,7 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
   });
 
   timelineConformance('the Redis store', async () => new RedisTimelineStore(a, { prefix: freshPrefix() }));
+  alertStoreConformance('the Redis alert store', async () => new RedisAlertStore(a, { prefix: freshPrefix() }));
 
   describe('the Redis timeline store', () => {
     it('ends two instances applying the same feed concurrently exactly as one applying it in order', async () => {
