@@ -11,7 +11,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { groupCommit, pipelineMllpHandler } from '../../src/consumers/mllp-handler.js';
-import { MllpFramer, MllpListener, type MllpHandler, type MllpListenerOptions } from '../../src/consumers/mllp.consumer.js';
+import { MllpListener, type MllpHandler, type MllpListenerOptions } from '../../src/consumers/mllp.consumer.js';
+import { MllpFramer } from '../../src/consumers/mllp-framer.js';
 import { parseMessage } from '../../src/hl7/parse.js';
 import { startEmbedded, type Embedded } from '../../src/main.js';
 
