@@ -34,6 +34,7 @@ import pino from 'pino';
 import { DEFAULT_PROFILE } from '../src/config/default-profile.js';
 import { ingressRecord } from '../src/consumers/kafka/ingress.js';
 import { KafkaIngestConsumer, type IngestPipeline } from '../src/consumers/kafka/kafka.consumer.js';
+import { CoalescingProducer } from '../src/consumers/kafka/coalescing.producer.js';
 import { createKafkajsTransport } from '../src/consumers/kafka/kafkajs.transport.js';
 import type { IngressAdmin, KafkaTransport, OutboundRecord } from '../src/consumers/kafka/transport.js';
 import { kafkaMllpHandler, pipelineMllpHandler } from '../src/consumers/mllp-handler.js';
@@ -793,7 +794,8 @@ async function main(): Promise<void> {
             const topic = `bench-live-mllp-${randomUUID()}`;
             topics.push(topic);
             await admin.ensureTopics([topic], PARTITIONS);
-            const { port, listener } = await listen(kafkaMllpHandler(producer, topic));
+            // as service.ts builds it: concurrent connections share produce requests
+            const { port, listener } = await listen(kafkaMllpHandler(new CoalescingProducer(producer), topic));
             return { port, close: () => listener.stop() };
           });
         }

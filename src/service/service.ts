@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SiteProfile } from '../config/profile.schema.js';
 import type { ServiceConfig } from '../config/service.schema.js';
+import { CoalescingProducer } from '../consumers/kafka/coalescing.producer.js';
 import { createKafkajsTransport } from '../consumers/kafka/kafkajs.transport.js';
 import { KafkaIngestConsumer } from '../consumers/kafka/kafka.consumer.js';
 import type { IngressProducer } from '../consumers/kafka/transport.js';
@@ -40,7 +41,8 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     const admin = await transport.admin();
     await admin.ensureTopics([config.kafkaTopic, config.kafkaDlqTopic], config.kafkaPartitions);
     await admin.close();
-    producer = await transport.producer();
+    // concurrent MLLP connections share produce requests (each still waits for acks=all)
+    producer = new CoalescingProducer(await transport.producer());
     consumer = new KafkaIngestConsumer({ transport, pipeline, durable: state.durable, log, topic: config.kafkaTopic, dlqTopic: config.kafkaDlqTopic, groupId: config.kafkaGroupId });
   }
 
