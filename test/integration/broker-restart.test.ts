@@ -8,11 +8,11 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkajsTransport } from '../../src/consumers/kafka/kafkajs.transport.js';
-import type { Alert } from '../../src/domain/alert.js';
 import { expectedOutcomes, generateFeed } from '../../src/generate/synthetic-feed.js';
 import { RedisAlertStore } from '../../src/store/redis-alert.store.js';
 import { MllpClient, MllpTimeoutError } from '../support/mllp-client.js';
 import { killServiceProcesses, REPO_ROOT, startServiceProcess, until, type ServiceExit, type ServiceProcess } from '../support/service-process.js';
+import { outcomeMismatches } from '../support/outcomes.js';
 import { kafkaService, redisService } from '../support/services.js';
 
 /**
@@ -64,18 +64,6 @@ function brokerScript(script: 'start' | 'stop', env: Record<string, string>): Pr
   });
 }
 
-function outcomeMismatches(alerts: readonly Alert[]): string[] {
-  const byPatient = new Map(alerts.map((a) => [a.patientKey, a]));
-  const mismatches: string[] = [];
-  for (const [key, want] of EXPECTED) {
-    const got = byPatient.get(key);
-    const actual = got === undefined ? 'none' : `${got.status === 'withdrawn' ? 'withdrawn' : 'open'}:${got.status === 'withdrawn' ? '' : got.tier}`;
-    const expected = want.expectedStatus === 'none' ? 'none' : `${want.expectedStatus}:${want.expectedStatus === 'withdrawn' ? '' : want.expectedTier}`;
-    if (actual !== expected) mismatches.push(`${key} (${want.archetype}): expected ${expected}, got ${actual}`);
-  }
-  for (const a of alerts) if (!EXPECTED.has(a.patientKey)) mismatches.push(`${a.patientKey}: alert for a key the feed does not have`);
-  return mismatches;
-}
 
 const [kafka, redis] = await Promise.all([kafkaService(), redisService()]);
 
@@ -227,7 +215,7 @@ describe.skipIf(!kafka.available || !redis.available)('when the Kafka broker sto
 
   it('ends with the alerts the feed prescribes', async () => {
     const alerts = await new RedisAlertStore(redisClient as Redis, { prefix }).list();
-    expect(outcomeMismatches(alerts)).toEqual([]);
+    expect(outcomeMismatches(alerts, EXPECTED)).toEqual([]);
     expect(await (redisClient as Redis).llen(`${prefix}dead-letters`)).toBe(0);
   });
 });

@@ -19,6 +19,7 @@ import { startEmbedded } from '../../src/main.js';
 import { RedisAlertStore } from '../../src/store/redis-alert.store.js';
 import { MllpClient } from '../support/mllp-client.js';
 import { killServiceProcesses, startServiceProcess, until, type ServiceExit, type ServiceProcess } from '../support/service-process.js';
+import { outcomeMismatches } from '../support/outcomes.js';
 import { kafkaService, redisService } from '../support/services.js';
 
 /**
@@ -64,19 +65,6 @@ function splitByPatient(): [number[], number[]] {
   return lanes;
 }
 
-/** `replay-generated-feed.test.ts`'s comparison, plus alerts for keys the feed does not know. */
-function outcomeMismatches(alerts: readonly Alert[]): string[] {
-  const byPatient = new Map(alerts.map((a) => [a.patientKey, a]));
-  const mismatches: string[] = [];
-  for (const [key, want] of EXPECTED) {
-    const got = byPatient.get(key);
-    const actual = got === undefined ? 'none' : `${got.status === 'withdrawn' ? 'withdrawn' : 'open'}:${got.status === 'withdrawn' ? '' : got.tier}`;
-    const expected = want.expectedStatus === 'none' ? 'none' : `${want.expectedStatus}:${want.expectedStatus === 'withdrawn' ? '' : want.expectedTier}`;
-    if (actual !== expected) mismatches.push(`${key} (${want.archetype}): expected ${expected}, got ${actual}`);
-  }
-  for (const a of alerts) if (!EXPECTED.has(a.patientKey)) mismatches.push(`${a.patientKey}: alert for a key the feed does not have`);
-  return mismatches;
-}
 
 /** The notification keys of the same feed through the pipeline in one clean, uninterrupted pass. */
 async function referenceNotificationKeys(): Promise<string[]> {
@@ -238,7 +226,7 @@ describe('when the embedded service is killed with SIGKILL under MLLP traffic an
 
   it('ends with the alerts the feed prescribes', () => {
     const alerts = (db.prepare('SELECT body FROM alerts').all() as { body: string }[]).map((r) => JSON.parse(r.body) as Alert);
-    expect(outcomeMismatches(alerts)).toEqual([]);
+    expect(outcomeMismatches(alerts, EXPECTED)).toEqual([]);
     expect((db.prepare('SELECT COUNT(*) AS n FROM dead_letters').get() as { n: number }).n).toBe(0);
   });
 
@@ -332,7 +320,7 @@ describe.skipIf(!kafka.available || !redis.available)('when the distributed serv
 
   it('ends with the alerts the feed prescribes, read through RedisAlertStore', async () => {
     const alerts = await new RedisAlertStore(client as Redis, { prefix }).list();
-    expect(outcomeMismatches(alerts)).toEqual([]);
+    expect(outcomeMismatches(alerts, EXPECTED)).toEqual([]);
     expect(await (client as Redis).llen(`${prefix}dead-letters`)).toBe(0);
   });
 

@@ -13,6 +13,7 @@ import type { InboundRecord, IngressAdmin, IngressProducer, KafkaTransport } fro
 import { generateFeed } from '../../src/generate/synthetic-feed.js';
 import { startEmbedded, type Embedded } from '../../src/main.js';
 import { kafkaService } from '../support/services.js';
+import { caughtUp, until } from '../support/wait.js';
 
 const kafka = await kafkaService();
 const brokers = kafka.url.split(',');
@@ -25,27 +26,7 @@ const LATE = FEED[50]!;
 /** segments before any MSH: the pipeline rejects it with HL7_NO_MSH */
 const MALFORMED = Buffer.from('NOT HL7 AT ALL\rPID|1||P999^^^SYNTH^MR\r\xe9t\xe9', 'latin1');
 
-/** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
-/** The group's committed offsets, when they equal the topic's end offsets on every partition. */
-async function caughtUp(admin: IngressAdmin, groupId: string, topic: string): Promise<boolean> {
-  const [ends, committed] = await Promise.all([admin.topicOffsets(topic), admin.committedOffsets(groupId, topic)]);
-  return ends.every((e) => committed.find((c) => c.partition === e.partition)?.offset === e.high);
-}
 
 function messageCount(app: Embedded): number {
   return (app.db.db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;

@@ -8,6 +8,7 @@ import type { Alert } from '../../src/domain/alert.js';
 import { expectedOutcomes } from '../../src/generate/synthetic-feed.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
 import { replay, type ReplaySummary } from '../../src/jobs/replay.job.js';
+import { outcomeMismatches } from '../support/outcomes.js';
 
 const FEED = { patients: 300, seed: 7 };
 
@@ -32,15 +33,7 @@ describe('when a generated feed is replayed end to end', () => {
   });
 
   it('gives every patient the tier and status the spec prescribes', () => {
-    const byPatient = new Map(alerts.map((a) => [a.patientKey, a]));
-    const mismatches: string[] = [];
-    for (const [key, want] of expectedOutcomes(FEED)) {
-      const got = byPatient.get(key);
-      const actual = got === undefined ? 'none' : `${got.status === 'withdrawn' ? 'withdrawn' : 'open'}:${got.status === 'withdrawn' ? '' : got.tier}`;
-      const expected = want.expectedStatus === 'none' ? 'none' : `${want.expectedStatus}:${want.expectedStatus === 'withdrawn' ? '' : want.expectedTier}`;
-      if (actual !== expected) mismatches.push(`${key} (${want.archetype}): expected ${expected}, got ${actual}`);
-    }
-    expect(mismatches).toEqual([]);
+    expect(outcomeMismatches(alerts, expectedOutcomes(FEED))).toEqual([]);
   });
 
   it('names the source message of every piece of evidence', () => {

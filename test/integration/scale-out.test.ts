@@ -15,6 +15,7 @@ import { jobIdOf } from '../../src/notifiers/bullmq.queue.js';
 import { Pipeline } from '../../src/pipeline/ingest.js';
 import { redisState, type ServiceState } from '../../src/service/state.js';
 import { kafkaService, redisService } from '../support/services.js';
+import { caughtUp, until } from '../support/wait.js';
 
 const [kafka, redis] = await Promise.all([kafkaService(), redisService()]);
 const available = kafka.available && redis.available;
@@ -30,26 +31,7 @@ const ROOT = `test-scale-${randomUUID()}`;
 const PREFIX_A = `${ROOT}:a:`;
 const PREFIX_B = `${ROOT}:b:`;
 
-/** Polls `probe` until it returns true; fails after `timeoutMs`, with the last error if any. */
-async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
-/** The group's committed offsets, when they equal the topic's end offsets on every partition. */
-async function caughtUp(admin: IngressAdmin, groupId: string, topic: string): Promise<boolean> {
-  const [ends, committed] = await Promise.all([admin.topicOffsets(topic), admin.committedOffsets(groupId, topic)]);
-  return ends.every((e) => committed.find((c) => c.partition === e.partition)?.offset === e.high);
-}
 
 /** One instance of the distributed service: its own Kafka client, Redis connection, pipeline and consumer. */
 interface Instance {
@@ -183,7 +165,7 @@ describe.skipIf(!available)(`when the ingest consumer scales out over one Redis$
   it('one instance alone (group A, prefix A) processes the whole topic and gets the expected alerts', { timeout: 120_000 }, async () => {
     const a = await instance('a', PREFIX_A, groupA);
     await a.consumer.start();
-    await until('group A to commit the end offsets', () => caughtUp(admin, groupA, topic));
+    await until('group A to commit the end offsets', () => caughtUp(admin, groupA, topic), 60_000);
     const health = a.consumer.health();
     expect(health).toMatchObject({ status: 'running', committed: FEED.length, rejected: {}, deadLettered: 0, failedBatches: 0 });
     expect(health.partitions).toEqual([0, 1, 2, 3]);
@@ -201,7 +183,7 @@ describe.skipIf(!available)(`when the ingest consumer scales out over one Redis$
     let atJoin: KafkaConsumerHealth;
     try {
       await first.consumer.start();
-      await until('the first member to be mid-stream', () => first.consumer.health().accepted >= 150);
+      await until('the first member to be mid-stream', () => first.consumer.health().accepted >= 150, 60_000);
       atJoin = first.consumer.health();
       await second.consumer.start();
       await until('the group to commit the end offsets', () => caughtUp(admin, groupB, topic), 90_000);
