@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SiteProfile } from './config/profile.schema.js';
 import { compileProfile } from './extract/compiled-profile.js';
-import { LocalAlertQueue } from './notifiers/local.queue.js';
 import { Pipeline } from './pipeline/ingest.js';
-import { SqliteAlertStore, SqliteDeadLetterStore } from './store/sqlite-alert.store.js';
-import { SqliteDatabase } from './store/sqlite-database.js';
-import { SqliteTimelineStore } from './store/sqlite.store.js';
+import { sqliteState, type ServiceState, type SqliteState } from './service/state.js';
 
 export interface EmbeddedConfig {
   dbPath: string;
@@ -17,33 +14,23 @@ export interface EmbeddedConfig {
   clock?: () => Date;
 }
 
-export interface Embedded {
+export interface Embedded extends SqliteState {
   pipeline: Pipeline;
-  db: SqliteDatabase;
-  timeline: SqliteTimelineStore;
-  alerts: SqliteAlertStore;
-  deadLetters: SqliteDeadLetterStore;
-  queue: LocalAlertQueue;
   stop(): Promise<void>;
 }
 
-/** The composition root of the embedded mode: the only place its adapters are built. */
+/** The pipeline over any state: the one way every composition root builds it. */
+export function buildPipeline(state: ServiceState, profile: SiteProfile, log: Logger, clock: () => Date = () => new Date()): Pipeline {
+  return new Pipeline({ ...state, profile: compileProfile(profile), clock, newId: randomUUID, log: log.child({ component: 'pipeline' }) });
+}
+
+/**
+ * The composition root of the embedded mode (replay, tests): SQLite state and the pipeline over
+ * it. `poems-sentinel run` composes in service/service.ts from the same parts.
+ */
 export function startEmbedded(config: EmbeddedConfig): Embedded {
   const clock = config.clock ?? (() => new Date());
-  const db = new SqliteDatabase(config.dbPath, { synchronous: config.synchronous ?? 'FULL' });
-  const timeline = new SqliteTimelineStore(db);
-  const alerts = new SqliteAlertStore(db);
-  const deadLetters = new SqliteDeadLetterStore(db);
-  const queue = new LocalAlertQueue(db, clock);
-  const pipeline = new Pipeline({
-    timeline, alerts, deadLetters, queue,
-    profile: compileProfile(config.profile),
-    clock,
-    newId: randomUUID,
-    log: config.log.child({ component: 'pipeline' }),
-  });
-  return {
-    pipeline, db, timeline, alerts, deadLetters, queue,
-    stop: async () => db.close(),
-  };
+  const state = sqliteState(config.dbPath, clock, config.synchronous ?? 'FULL');
+  const pipeline = buildPipeline(state, config.profile, config.log, clock);
+  return { ...state, pipeline, stop: () => state.close() };
 }

@@ -1,12 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
-import { randomUUID } from 'node:crypto';
 import { loadProfile } from '../config/load-profile.js';
 import type { SiteProfile } from '../config/profile.schema.js';
 import { replayFromKafka } from '../consumers/kafka/replay-from-kafka.js';
-import { compileProfile } from '../extract/compiled-profile.js';
-import { Pipeline } from '../pipeline/ingest.js';
+import { buildPipeline } from '../main.js';
 import { redisState, sqliteState } from '../service/state.js';
 import { SentinelError } from '../errors.js';
 import { replay, type ReplaySummary } from '../jobs/replay.job.js';
@@ -89,7 +87,7 @@ async function replayKafka(a: KafkaReplayArgs, io: Output, log: Logger): Promise
   // a replay can be re-run from the log, so SQLite commits without waiting for fsync
   const state = a.redisUrl ? await redisState({ redisUrl: a.redisUrl, redisPrefix: a.redisPrefix }) : sqliteState(a.db, clock, 'NORMAL');
   try {
-    const pipeline = new Pipeline({ ...state, profile: compileProfile(a.profile), clock, newId: randomUUID, log });
+    const pipeline = buildPipeline(state, a.profile, log, clock);
     const bar = progressBar(process.stderr, 'replay');
     const s = await replayFromKafka({ brokers: a.brokers, ...(a.topic ? { topic: a.topic } : {}), ...(a.since ? { since: a.since } : {}), pipeline, durable: state.durable, log, onProgress: (done, total) => bar(done, total, done) });
     bar.finish();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SiteProfile } from '../config/profile.schema.js';
@@ -9,8 +8,7 @@ import { KafkaIngestConsumer } from '../consumers/kafka/kafka.consumer.js';
 import type { IngressProducer } from '../consumers/kafka/transport.js';
 import { kafkaMllpHandler, pipelineMllpHandler } from '../consumers/mllp-handler.js';
 import { MllpListener } from '../consumers/mllp.consumer.js';
-import { compileProfile } from '../extract/compiled-profile.js';
-import { Pipeline } from '../pipeline/ingest.js';
+import { buildPipeline } from '../main.js';
 import { HealthServer } from './health.server.js';
 import { redisState, sqliteState, type ServiceState } from './state.js';
 
@@ -32,7 +30,7 @@ const NOTIFY_EVERY_MS = 2_000;
 export async function startService(config: ServiceConfig, profile: SiteProfile, log: Logger): Promise<RunningService> {
   const clock = (): Date => new Date();
   const state = config.redisUrl ? await redisState(config) : sqliteState(config.dbPath, clock);
-  const pipeline = new Pipeline({ ...state, profile: compileProfile(profile), clock, newId: randomUUID, log: log.child({ component: 'pipeline' }) });
+  const pipeline = buildPipeline(state, profile, log, clock);
 
   let producer: IngressProducer | undefined;
   let consumer: KafkaIngestConsumer | undefined;

@@ -23,9 +23,19 @@ export interface ServiceState {
   close(): Promise<void>;
 }
 
-export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL'): ServiceState {
+/** The embedded state, with its concrete adapters (tests and the CLI read the database directly). */
+export interface SqliteState extends ServiceState {
+  db: SqliteDatabase;
+  timeline: SqliteTimelineStore;
+  alerts: SqliteAlertStore;
+  deadLetters: SqliteDeadLetterStore;
+  queue: LocalAlertQueue;
+}
+
+export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL'): SqliteState {
   const db = new SqliteDatabase(dbPath, { synchronous });
   return {
+    db,
     mode: 'sqlite',
     timeline: new SqliteTimelineStore(db),
     alerts: new SqliteAlertStore(db),

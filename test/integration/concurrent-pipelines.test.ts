@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
-import { compileProfile } from '../../src/extract/compiled-profile.js';
 import { generateFeed } from '../../src/generate/synthetic-feed.js';
-import { Pipeline } from '../../src/pipeline/ingest.js';
+import { buildPipeline } from '../../src/main.js';
+import type { Pipeline } from '../../src/pipeline/ingest.js';
 import { redisState, type ServiceState } from '../../src/service/state.js';
 import { deleteByPrefix } from '../support/redis.js';
 import { redisService } from '../support/services.js';
@@ -13,9 +13,7 @@ import { redisService } from '../support/services.js';
 const redis = await redisService();
 const ROOT = `test-${randomUUID()}:`;
 
-function pipelineOn(state: ServiceState): Pipeline {
-  return new Pipeline({ ...state, profile: compileProfile(DEFAULT_PROFILE), clock: () => new Date('2026-01-01T00:00:00Z'), newId: randomUUID, log: pino({ level: 'silent' }) });
-}
+const pipelineOn = (state: ServiceState): Pipeline => buildPipeline(state, DEFAULT_PROFILE, pino({ level: 'silent' }), () => new Date('2026-01-01T00:00:00Z'));
 
 const summary = async (state: ServiceState): Promise<string[]> =>
   (await state.alerts.list()).map((a) => `${a.patientKey} ${a.tier} ${a.status}`).sort();
