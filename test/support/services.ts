@@ -1,4 +1,5 @@
 import { createConnection } from 'node:net';
+import { inject } from 'vitest';
 
 /**
  * Where the integration tests find real services: environment variables first (CI exports
@@ -6,8 +7,8 @@ import { createConnection } from 'node:net';
  * test is skipped with a visible reason — except under REQUIRE_SERVICES=1 (CI), where a
  * missing service fails the run instead of skipping it.
  *
- * testcontainers would be the third source where a Docker engine answers; no engine runs on
- * the project's machines, so `dockerAvailable()` is probed and reported in the skip reason.
+ * Third, where a Docker engine answers, test/global-setup.ts starts containers through
+ * testcontainers and provides their addresses (`inject`).
  */
 export interface ServiceProbe { available: boolean; url: string; reason: string }
 
@@ -24,11 +25,11 @@ function canConnect(host: string, port: number, timeoutMs = 500): Promise<boolea
   });
 }
 
-async function probe(name: string, envVar: string, fallback: string, hostPort: (url: string) => [string, number]): Promise<ServiceProbe> {
-  const url = process.env[envVar] ?? fallback;
+async function probe(name: string, envVar: string, provided: string | undefined, fallback: string, hostPort: (url: string) => [string, number]): Promise<ServiceProbe> {
+  const url = process.env[envVar] ?? provided ?? fallback;
   const [host, port] = hostPort(url);
   if (await canConnect(host, port)) return { available: true, url, reason: '' };
-  const reason = `${name} not reachable at ${url} (set ${envVar}, or start it: see infra/README.md; no Docker engine for testcontainers)`;
+  const reason = `${name} not reachable at ${url} (set ${envVar}, start it with infra/ (see infra/README.md), or run a Docker engine for testcontainers)`;
   if (process.env.REQUIRE_SERVICES === '1') throw new Error(`REQUIRE_SERVICES=1 but ${reason}`);
   // eslint-disable-next-line no-console
   console.warn(`skipping: ${reason}`);
@@ -36,14 +37,14 @@ async function probe(name: string, envVar: string, fallback: string, hostPort: (
 }
 
 export function redisService(): Promise<ServiceProbe> {
-  return probe('Redis', 'REDIS_URL', 'redis://127.0.0.1:6379', (url) => {
+  return probe('Redis', 'REDIS_URL', inject('redisUrl'), 'redis://127.0.0.1:6379', (url) => {
     const u = new URL(url);
     return [u.hostname, Number(u.port || 6379)];
   });
 }
 
 export function kafkaService(): Promise<ServiceProbe> {
-  return probe('Kafka', 'KAFKA_BROKERS', '127.0.0.1:9092', (brokers) => {
+  return probe('Kafka', 'KAFKA_BROKERS', inject('kafkaBrokers'), '127.0.0.1:9092', (brokers) => {
     const [host = '127.0.0.1', port = '9092'] = (brokers.split(',')[0] ?? '').split(':');
     return [host, Number(port)];
   });
