@@ -1,4 +1,6 @@
 /** MLLP framing (VT … FS CR) and frame decoding, pure: no sockets. */
+import { decodeHl7Bytes, normaliseSegments, type TextEncoding } from '../hl7/text-encoding.js';
+
 const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
@@ -133,23 +135,10 @@ export class MllpFramer {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Frame bytes to message text, as the file splitter does: UTF-8 when valid (whatever MSH-18
- * claims), else ISO 8859-1; segments ended by CR, LF or CRLF become CR-separated; blank lines go.
- */
-export function decodeFrame(bytes: Buffer): { text: string; encoding: 'utf8' | 'latin1' } {
-  let text: string;
-  let encoding: 'utf8' | 'latin1' = 'utf8';
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    text = bytes.toString('latin1');
-    encoding = 'latin1';
-  }
-  const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '');
-  return { text: lines.join('\r'), encoding };
+/** Frame bytes to message text, as the file splitter reads them (the encoding answers the ACK in kind). */
+export function decodeFrame(bytes: Buffer): { text: string; encoding: TextEncoding } {
+  const { text, encoding } = decodeHl7Bytes(bytes);
+  return { text: normaliseSegments(text), encoding };
 }
 
 /** One MLLP frame: VT body FS CR. */

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../errors.js';
 import { buildAck, type AckCode, type AckInput } from '../hl7/ack.js';
 import type { Hl7Message } from '../hl7/message.js';
 import { parseMessage } from '../hl7/parse.js';
+import type { TextEncoding } from '../hl7/text-encoding.js';
 import { decodeFrame, encodeFrame, MllpFramer, type FrameEvent } from './mllp-framer.js';
 
 /** kept of an oversized frame, to read its MSH-10 for the AR; the rest is skipped unbuffered */
@@ -259,7 +260,7 @@ export class MllpListener {
     this.checkIdle();
   }
 
-  private async process(conn: Connection, item: Pending): Promise<{ text: string; encoding: 'utf8' | 'latin1' } | null> {
+  private async process(conn: Connection, item: Pending): Promise<{ text: string; encoding: TextEncoding } | null> {
     if (item.kind === 'oversized') {
       const { text } = decodeFrame(item.head);
       this.stats.acked.AR += 1;
@@ -292,7 +293,7 @@ export class MllpListener {
     return this.ack({ message: result.message, rawText: text, code: result.code, ...(result.error ? { error: result.error } : {}), now: new Date() }, encoding);
   }
 
-  private ack(input: Omit<AckInput, 'controlId'>, encoding: 'utf8' | 'latin1'): { text: string; encoding: 'utf8' | 'latin1' } | null {
+  private ack(input: Omit<AckInput, 'controlId'>, encoding: TextEncoding): { text: string; encoding: TextEncoding } | null {
     this.ackSeq += 1;
     const controlId = `${this.idPrefix}${Date.now().toString(36).toUpperCase()}${this.ackSeq.toString(36).toUpperCase()}`;
     const text = buildAck({ ...input, controlId });
@@ -300,7 +301,7 @@ export class MllpListener {
   }
 
   /** One write per ACK (VT ack FS CR), in the charset the message came in; resolves once handed to the kernel. */
-  private write(conn: Connection, ack: { text: string; encoding: 'utf8' | 'latin1' }): Promise<void> {
+  private write(conn: Connection, ack: { text: string; encoding: TextEncoding }): Promise<void> {
     const { socket } = conn;
     if (conn.closed || socket.destroyed || !socket.writable) return Promise.resolve();
     const frame = encodeFrame(Buffer.from(ack.text, ack.encoding));

@@ -1,16 +1,10 @@
 import type { Delimiters } from './delimiters.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+import { decodeHl7Bytes } from './text-encoding.js';
 
 /** \Xhh..\ carries bytes; read them as UTF-8 when they are, else as ISO 8859-1. */
 function decodeHex(hex: string): string {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return '';
-  const bytes = Buffer.from(hex, 'hex');
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return bytes.toString('latin1');
-  }
+  return decodeHl7Bytes(Buffer.from(hex, 'hex')).text;
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { ErrorCode } from '../errors.js';
+import { decodeHl7Bytes } from './text-encoding.js';
 
 export type SplitItem =
   | { kind: 'message'; text: string; bytes: Buffer }
   | { kind: 'reject'; code: ErrorCode; detail: string; bytes: Buffer };
 
 const ENVELOPE = new Set(['FHS', 'BHS', 'BTS', 'FTS']);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const LINE_END = /\r\n|\r|\n/;
 
 /**
@@ -166,12 +166,8 @@ function reject(code: ErrorCode, detail: string, latin1: string): SplitItem {
   return { kind: 'reject', code, detail, bytes: Buffer.from(latin1, 'latin1') };
 }
 
-/** Message text: UTF-8 when the bytes are valid UTF-8 (whatever MSH-18 claims), else ISO 8859-1. */
+/** Message text (see decodeHl7Bytes); pure ASCII, the common case, needs no decoding. */
 function decodeText(latin1: string): string {
   if (!/[^\x00-\x7f]/.test(latin1)) return latin1;
-  try {
-    return utf8.decode(Buffer.from(latin1, 'latin1'));
-  } catch {
-    return latin1;
-  }
+  return decodeHl7Bytes(Buffer.from(latin1, 'latin1')).text;
 }

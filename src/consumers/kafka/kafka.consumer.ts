@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ErrorCode } from '../../errors.js';
 import type { Outcome, Pipeline, RawMessage } from '../../pipeline/ingest.js';
 import type { Durable } from '../../store/timeline-store.js';
+import { decodeHl7Bytes, normaliseSegments } from '../../hl7/text-encoding.js';
 import { DLQ_TOPIC, HEADER, INBOUND_TOPIC } from './ingress.js';
 import type { InboundBatch, InboundRecord, IngressConsumer, IngressProducer, KafkaTransport, OutboundRecord } from './transport.js';
 
@@ -111,28 +112,12 @@ async function heartbeat(batch: InboundBatch, settle: () => Promise<void>): Prom
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * A record's text as src/hl7/split.ts decodes a message: UTF-8 when the bytes are valid UTF-8,
- * else ISO 8859-1; segments ended by CR, LF or CRLF become CR-separated.
- */
-export function decodeRecordText(bytes: Buffer): string {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    text = bytes.toString('latin1');
-  }
-  return text.includes('\n') ? text.replace(/\r\n|\n/g, '\r') : text;
-}
-
 /** The RawMessage of one inbound record; receivedAt is the edge's header (so replays agree), else the record time. */
 export function rawFromRecord(record: InboundRecord): RawMessage {
   const header = record.headers[HEADER.receivedAt];
   const receivedAt = header !== undefined && !Number.isNaN(Date.parse(header)) ? header : new Date(record.timestamp).toISOString();
   return {
-    text: decodeRecordText(record.value),
+    text: normaliseSegments(decodeHl7Bytes(record.value).text),
     bytes: record.value,
     origin: `kafka:${record.topic}/${record.partition}/${record.offset}`,
     receivedAt,
