@@ -2,20 +2,12 @@ import { z } from 'zod';
 import { Finding } from './finding.js';
 import { Tier } from './tier.js';
 
-/** Mayo criteria as named in alerts: the two mandatory, the three other major, the six minor. */
-export const Criterion = z.enum([
-  'polyneuropathy',
-  'monoclonalPlasmaCellDisorder',
-  'castleman',
-  'scleroticBone',
-  'vegfElevation',
-  'organomegaly',
-  'volumeOverload',
-  'endocrinopathy',
-  'skinChanges',
-  'papilledema',
-  'thrombocytosisOrPolycythemia',
-]);
+/** Mayo criteria as named in alerts, in their published groups (reference §1.1). */
+export const MANDATORY_CRITERIA = ['polyneuropathy', 'monoclonalPlasmaCellDisorder'] as const;
+export const MAJOR_CRITERIA = ['castleman', 'scleroticBone', 'vegfElevation'] as const;
+/** thrombocytosis and polycythemia are one minor criterion */
+export const MINOR_CRITERIA = ['organomegaly', 'volumeOverload', 'endocrinopathy', 'skinChanges', 'papilledema', 'thrombocytosisOrPolycythemia'] as const;
+export const Criterion = z.enum([...MANDATORY_CRITERIA, ...MAJOR_CRITERIA, ...MINOR_CRITERIA]);
 export type Criterion = z.infer<typeof Criterion>;
 
 export const WorkupItem = z.object({

@@ -1,5 +1,5 @@
 import type { SiteProfile } from '../config/profile.schema.js';
-import { Criterion, type Assessment } from '../domain/assessment.js';
+import { Criterion, MAJOR_CRITERIA, MINOR_CRITERIA, type Assessment } from '../domain/assessment.js';
 import type { Finding, FindingKind } from '../domain/finding.js';
 import type { Tier } from '../domain/tier.js';
 import { suggestWorkup } from './workup.js';
@@ -27,16 +27,6 @@ const CRITERION_OF_KIND: Partial<Record<FindingKind, Criterion>> = {
   thrombocytosis: 'thrombocytosisOrPolycythemia',
   polycythemia: 'thrombocytosisOrPolycythemia',
 };
-
-const MAJOR: readonly Criterion[] = ['castleman', 'scleroticBone', 'vegfElevation'];
-const MINOR: readonly Criterion[] = [
-  'organomegaly',
-  'volumeOverload',
-  'endocrinopathy',
-  'skinChanges',
-  'papilledema',
-  'thrombocytosisOrPolycythemia',
-];
 
 const LABEL: Record<Criterion, string> = {
   polyneuropathy: 'polyneuropathy',
@@ -136,8 +126,8 @@ function factsOf(current: Finding[], poemsKnown: boolean): Facts {
   return {
     current,
     met,
-    majors: MAJOR.filter((c) => met.has(c)),
-    minors: MINOR.filter((c) => met.has(c)),
+    majors: MAJOR_CRITERIA.filter((c) => met.has(c)),
+    minors: MINOR_CRITERIA.filter((c) => met.has(c)),
     lambda: lightChains.has('lambda'),
     untyped: lightChains.has('unknown'),
     kappa: lightChains.has('kappa'),
