@@ -7,7 +7,7 @@ export function acknowledge(alert: Alert, now: string, by = ''): Alert {
 }
 
 export function dismiss(alert: Alert, now: string, reason: DismissReason, note: string): Alert {
-  return withEvent({ ...alert, status: 'dismissed', dismissal: { reason, note } }, now, 'dismissed', alert.tier, `dismissed: ${reason}${note ? ` — ${note}` : ''}`);
+  return withEvent({ ...alert, status: 'dismissed', dismissal: { reason, note, tier: alert.tier, at: now } }, now, 'dismissed', alert.tier, `dismissed: ${reason}${note ? ` — ${note}` : ''}`);
 }
 
 export function snooze(alert: Alert, now: string, until: string): Alert {

@@ -35,6 +35,9 @@ export function decide({ current, assessment, patientKey, ruleId, now, newId }: 
     if (tier === null) return { alert: null, notification: null };
     const alert: Alert = {
       id: newId(),
+      version: 1,
+      episode: 1,
+      notifiedTiers: [tier],
       patientKey,
       rule: ruleId,
       tier,
@@ -87,12 +90,13 @@ function event(at: string, kind: AlertEvent['event'], tier: AlertEvent['tier'], 
   return { at, event: kind, tier, status, reason };
 }
 
+/** Every change of an alert is one event in its history and one version more. */
 export function withEvent(alert: Alert, now: string, kind: AlertEvent['event'], tier: AlertEvent['tier'], reason: string): Alert {
-  return { ...alert, updatedAt: now, history: [...alert.history, event(now, kind, tier, alert.status, reason)] };
+  return { ...alert, version: alert.version + 1, updatedAt: now, history: [...alert.history, event(now, kind, tier, alert.status, reason)] };
 }
 
 function notify(alert: Alert, kind: Notification['event'], now: string): Notification {
-  return { key: notificationKey(alert.patientKey, alert.ruleVersion, alert.tier), alertId: alert.id, patientKey: alert.patientKey, tier: alert.tier, event: kind, createdAt: now };
+  return { key: notificationKey(alert.id, alert.episode, alert.tier), alertId: alert.id, episode: alert.episode, patientKey: alert.patientKey, tier: alert.tier, event: kind, createdAt: now };
 }
 
 function evidenceKey(f: Alert['evidence'][number]): string {

@@ -59,7 +59,7 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
       next = snooze(alert, now, new Date(values.until).toISOString());
     } else throw new SentinelError('USAGE', `unknown alerts action "${action}"`);
     // compare-and-set: a running service may have re-evaluated the alert since it was read
-    if (!(await store.replace(next, alert))) throw new SentinelError('STORE_UNAVAILABLE', 'the alert changed meanwhile; run the command again');
+    if (!(await store.replace(next, alert.version))) throw new SentinelError('STORE_UNAVAILABLE', 'the alert changed meanwhile; run the command again');
     io.out(`${next.id}: ${next.status}`);
     return EXIT.ok;
   } finally {

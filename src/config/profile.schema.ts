@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { FindingKind, HeavyChain, LightChain } from '../domain/finding.js';
+import { IdentityProfile } from './profile-identity.schema.js';
+import { NegationProfile, Phrase, TextRule } from './profile-text.schema.js';
+
+export { TextRule } from './profile-text.schema.js';
 
 /**
  * The site profile: every code list, threshold, window and phrase the rule uses (spec preamble).
@@ -7,21 +10,6 @@ import { FindingKind, HeavyChain, LightChain } from '../domain/finding.js';
  * makes a prefix ("C90*" = every C90 code).
  */
 const Code = z.string().regex(/^[A-Za-z0-9.-]+\*?$/, 'a code such as "G61.81", "777-3" or a prefix "C90*"');
-const Phrase = z.string().min(2);
-
-export const TextRule = z.object({
-  kind: FindingKind,
-  phrases: z.array(Phrase).min(1),
-  qualifiers: z
-    .object({ cidp: z.boolean(), lightChain: LightChain, heavyChain: HeavyChain })
-    .partial()
-    .strict()
-    .default({}),
-  /** a sentence that also names one of these is a known mimic and yields nothing of this kind */
-  mimics: z.array(Phrase).default([]),
-}).strict();
-export type TextRule = z.infer<typeof TextRule>;
-
 export const LocalCode = z.object({
   /** OBX-3.3 / OBX-3.6 coding system as sent; omitted = any system */
   system: z.string().optional(),
@@ -64,19 +52,11 @@ export const SiteProfile = z.object({
     urineIfe: z.object({ codes: z.array(Code) }).strict(),
   }).strict(),
   localCodes: z.array(LocalCode),
+  identity: IdentityProfile,
   /** OBX-2 value types read as report text */
   textValueTypes: z.array(z.string().min(2).max(3)),
   textRules: z.array(TextRule),
-  negation: z.object({
-    pre: z.array(Phrase),
-    post: z.array(Phrase),
-    pseudo: z.array(Phrase),
-    terminators: z.array(Phrase),
-    /** historical / family / hypothetical context: treated like negation (ConText) */
-    context: z.array(Phrase),
-    /** tokens a trigger reaches (NegEx default window) */
-    scope: z.number().int().positive(),
-  }).strict(),
+  negation: NegationProfile,
 }).strict();
 export type SiteProfile = z.infer<typeof SiteProfile>;
 /** What a profile file may contain: any subset; the rest comes from the defaults. */

@@ -19,6 +19,8 @@ export type DismissReason = z.infer<typeof DismissReason>;
 export const AlertEvent = z.object({
   at: z.string(),
   event: z.enum(['created', 'escalated', 'updated', 'downgraded', 'withdrawn', 'reopened', 'acknowledged', 'dismissed', 'snoozed', 'merged']),
+  /** who acted, for clinician actions ("" for the rule itself) */
+  by: z.string().optional(),
   tier: Tier.nullable(),
   status: AlertStatus,
   /** why, in words the inbox shows ("platelet result corrected", "dismissed: poems-excluded — …") */
@@ -28,7 +30,14 @@ export type AlertEvent = z.infer<typeof AlertEvent>;
 
 /** The alert contract of design/architecture.md ("Contracts at the edges"). */
 export const Alert = z.object({
+  /** stable across merges and rule/profile versions (spec §4): receivers key on it */
   id: z.string(),
+  /** optimistic concurrency: every write increments it; a write names the version it read */
+  version: z.number().int().positive(),
+  /** 1 for the first episode; a withdrawn alert that qualifies again reopens as the next (spec §4) */
+  episode: z.number().int().positive(),
+  /** tiers already notified in this episode: the same tier is never notified twice in one episode */
+  notifiedTiers: z.array(Tier),
   patientKey: z.string(),
   rule: z.string(),
   tier: Tier,
@@ -42,8 +51,11 @@ export const Alert = z.object({
   suggestedWorkup: z.array(WorkupItem),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** a snooze holds notifications back until this instant unless the tier rises above `snoozedTier` */
   snoozedUntil: z.string().optional(),
-  dismissal: z.object({ reason: DismissReason, note: z.string() }).optional(),
+  snoozedTier: Tier.optional(),
+  /** survives withdrawal: a reopened episode is notified only above the dismissed tier (spec §4) */
+  dismissal: z.object({ reason: DismissReason, note: z.string(), tier: Tier, at: z.string(), by: z.string().optional() }).optional(),
   history: z.array(AlertEvent),
 });
 export type Alert = z.infer<typeof Alert>;
@@ -52,6 +64,7 @@ export type Alert = z.infer<typeof Alert>;
 export const Notification = z.object({
   key: z.string(),
   alertId: z.string(),
+  episode: z.number().int().positive(),
   patientKey: z.string(),
   tier: Tier,
   event: z.enum(['created', 'escalated', 'reopened']),
@@ -59,6 +72,11 @@ export const Notification = z.object({
 });
 export type Notification = z.infer<typeof Notification>;
 
-export function notificationKey(patientKey: string, ruleVersion: string, tier: Tier): string {
-  return `${patientKey}|${ruleVersion}|${tier}`;
+/**
+ * The idempotency key of spec §4: (alert id, episode, tier). The alert id survives merges and
+ * rule/profile versions, so a new profile version does not re-notify every open alert, while a
+ * reopened episode is a new key and is never swallowed.
+ */
+export function notificationKey(alertId: string, episode: number, tier: Tier): string {
+  return `${alertId}|${episode}|${tier}`;
 }

@@ -1,8 +1,9 @@
 import type { Delimiters } from '../hl7/delimiters.js';
 import type { Hl7Message } from '../hl7/message.js';
-import type { Finding, FindingKind, Qualifiers } from '../domain/finding.js';
+import type { Certainty, Finding, FindingKind, Qualifiers, StatusClass } from '../domain/finding.js';
 import type { PatientKey } from '../domain/patient-key.js';
-import type { ResultVersion } from '../domain/result.js';
+import type { Measurement, ResultVersion } from '../domain/result.js';
+import type { UnreadNote } from '../domain/unread.js';
 import type { CompiledProfile } from './compiled-profile.js';
 import type { Sex } from './patient.js';
 
@@ -36,12 +37,13 @@ export function makeFinding(
   ctx: ExtractContext,
   kind: FindingKind,
   at: { observedAt: string; segment: string; resultKey: string },
-  extra: { value?: number; unit?: string; qualifiers?: Qualifiers } = {},
+  extra: { value?: number; unit?: string; qualifiers?: Qualifiers; certainty?: Certainty } = {},
 ): Finding {
   const f: Finding = {
     kind,
     observedAt: at.observedAt,
     qualifiers: extra.qualifiers ?? {},
+    certainty: extra.certainty ?? 'definite',
     source: { messageControlId: ctx.msg.controlId, sendingFacility: ctx.msg.sendingFacility, segment: at.segment, resultKey: at.resultKey },
   };
   if (extra.value !== undefined) f.value = extra.value;
@@ -49,12 +51,35 @@ export function makeFinding(
   return f;
 }
 
-export function makeVersion(ctx: ExtractContext, resultKey: string, status: string, findings: Finding[]): ResultVersion {
-  return {
+/** Spec §2 status classes: P R S I (and OBR-25 A) are preliminary, everything else final. */
+export function statusClass(status: string): StatusClass {
+  switch (status.trim().toUpperCase()) {
+    case 'P': case 'R': case 'S': case 'I':
+      return 'preliminary';
+    default:
+      return 'final';
+  }
+}
+
+export function makeVersion(
+  ctx: ExtractContext,
+  resultKey: string,
+  status: string,
+  findings: Finding[],
+  extra: { observedAt: string; notes?: UnreadNote[]; measurement?: Measurement },
+): ResultVersion {
+  const removes = statusEffect(status) === 'remove';
+  const version: ResultVersion = {
     patientKey: ctx.patientKey,
     resultKey,
     status: status.trim().toUpperCase() || 'F',
+    statusClass: statusClass(status),
+    effect: removes ? 'remove' : 'replace',
     messageTime: ctx.messageTime,
-    findings: statusEffect(status) === 'remove' ? [] : findings,
+    observedAt: extra.observedAt,
+    findings: removes ? [] : findings,
+    notes: removes ? [] : (extra.notes ?? []),
   };
+  if (extra.measurement !== undefined && !removes) version.measurement = extra.measurement;
+  return version;
 }

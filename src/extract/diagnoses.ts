@@ -80,7 +80,7 @@ export function extractDiagnoses(ctx: ExtractContext): ResultVersion[] {
       findings.push(makeFinding(ctx, 'poemsKnown', at, { qualifiers: { matched: dx.description.trim().slice(0, 120) } }));
     }
     if (findings.length === 0 && !dx.deleted) continue;
-    out.push(makeVersion(ctx, resultKey, dx.deleted ? 'D' : 'F', findings));
+    out.push(makeVersion(ctx, resultKey, dx.deleted ? 'D' : 'F', findings, { observedAt: at.observedAt }));
   }
   return out;
 }

@@ -20,7 +20,7 @@ export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receiv
   const pid = firstSegment(msg, 'PID');
   const patientKey = pid ? patientKeyFromPid(pid, d) : null;
   const merges = msg.type === 'ADT' && MERGE_EVENTS.has(msg.trigger) ? readMerges(msg) : [];
-  if (!msg.segments.some((s) => CONTENT_SEGMENTS.has(s.id))) return { patientKey, results: [], merges };
+  if (!msg.segments.some((s) => CONTENT_SEGMENTS.has(s.id))) return { patientKey, results: [], merges, unread: [] };
 
   const ctx: ExtractContext = {
     msg,
@@ -35,13 +35,13 @@ export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receiv
   const results = [...extractObservations(ctx), ...extractDiagnoses(ctx)];
   // Without a patient a message is usable only if it says nothing the profile watches.
   if (patientKey === null && results.some((r) => r.findings.length > 0 || r.storeIfNew !== false)) throw new SentinelError('HL7_NO_PATIENT_ID', 'no patient identifier in PID-3');
-  return { patientKey, results, merges };
+  return { patientKey, results, merges, unread: results.flatMap((r) => r.notes) };
 }
 
 /** Each PID/MRG pair of a merge: MRG-1 (prior) into PID-3 (survivor). A40 may repeat the pair. */
-function readMerges(msg: Hl7Message): { prior: PatientKey; survivor: PatientKey }[] {
+function readMerges(msg: Hl7Message): MessageEffects['merges'] {
   const d = msg.delimiters;
-  const merges: { prior: PatientKey; survivor: PatientKey }[] = [];
+  const merges: MessageEffects['merges'] = [];
   let survivor: PatientKey | null = null;
   for (const seg of msg.segments) {
     if (seg.id === 'PID') survivor = patientKeyFromPid(seg, d);
@@ -50,7 +50,7 @@ function readMerges(msg: Hl7Message): { prior: PatientKey; survivor: PatientKey 
     if (prior === null || survivor === null) throw new SentinelError('HL7_NO_MERGE_ID', 'merge without MRG-1 prior identifier or PID-3');
     // A prior id without an assigning authority belongs to the survivor's authority.
     const qualified = prior.startsWith('|') ? `${survivor.split('|')[0] ?? ''}${prior}` : prior;
-    if (qualified !== survivor) merges.push({ prior: qualified, survivor });
+    if (qualified !== survivor) merges.push({ prior: qualified, survivor, kind: 'merge' });
   }
   return merges;
 }

@@ -1,8 +1,12 @@
 import { component, field, text, type Segment } from '../hl7/message.js';
 import type { Finding } from '../domain/finding.js';
+import type { Measurement } from '../domain/result.js';
+import type { UnreadNote } from '../domain/unread.js';
 import type { LabRole } from './compiled-profile.js';
 import { makeFinding, type ExtractContext } from './context.js';
-import { readIfe } from './ife.js';
+
+/** Lab roles read as numbers here; immunofixation has its own reader (ife-result.ts). */
+export type NumericLabRole = Exclude<LabRole, 'serumIfe' | 'urineIfe'>;
 import { hematocritPercent, hemoglobinGPerDl, platelets10e9PerL, readNumber, vegfPgPerMl } from './units.js';
 
 type At = { observedAt: string; segment: string; resultKey: string };
@@ -37,18 +41,22 @@ function abnormalHigh(obx: Segment, ctx: ExtractContext): boolean {
   return flag === 'H' || flag === 'HH';
 }
 
-/** The findings of one lab OBX whose code the profile watches. */
-export function readLab(lab: { role: LabRole; name: string }, obx: Segment, group: Group, at: At, ctx: ExtractContext): Finding[] {
+/** What one watched lab OBX yields: findings, values seen but not read, and the measurement. */
+export interface LabReading {
+  findings: Finding[];
+  notes: UnreadNote[];
+  /** a watched count (platelets, Hb, Hct), abnormal or not: persistence needs the latest (spec §2) */
+  measurement?: Measurement;
+}
+
+/** The reading of one numeric lab OBX whose code the profile watches (IFE is read in ife-result.ts). */
+export function readLab(lab: { role: NumericLabRole; name: string }, obx: Segment, group: Group, at: At, ctx: ExtractContext): LabReading {
+  return { findings: readLabFindings(lab, obx, group, at, ctx), notes: [] };
+}
+
+function readLabFindings(lab: { role: NumericLabRole; name: string }, obx: Segment, group: Group, at: At, ctx: ExtractContext): Finding[] {
   const { d } = ctx;
   const labs = ctx.profile.profile.labs;
-  if (lab.role === 'serumIfe' || lab.role === 'urineIfe') {
-    const raw = field(obx, 5);
-    const interpretation = [text(component(raw, 2, d), d), text(component(raw, 1, d), d)].join(' ');
-    const ife = readIfe(interpretation);
-    const done = makeFinding(ctx, 'ifeDone', at, { qualifiers: { matched: interpretation.trim().slice(0, 120) } });
-    if (!ife.monoclonal) return [done];
-    return [done, makeFinding(ctx, 'clone', at, { qualifiers: { lightChain: ife.lightChain, heavyChain: ife.heavyChain, matched: interpretation.trim().slice(0, 120) } })];
-  }
   const num = readNumber(field(obx, 5), d.component);
   if (!num || num.below) return [];
   const unit = text(component(field(obx, 6), 1, d), d);

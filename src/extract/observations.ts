@@ -5,6 +5,7 @@ import type { ResultVersion } from '../domain/result.js';
 import { codingSystem } from './codes.js';
 import type { LabRole } from './compiled-profile.js';
 import { makeFinding, makeVersion, statusEffect, type ExtractContext } from './context.js';
+import { readIfeResult } from './ife-result.js';
 import { readLab } from './labs.js';
 import { findTextFindings } from './text/report-text.js';
 
@@ -100,8 +101,13 @@ export function extractObservations(ctx: ExtractContext): ResultVersion[] {
       if (lab) {
         const resultKey = `${filler}|${lab.loinc}|${text(field(seg, 4), ctx.d).trim()}`;
         const at = { observedAt: observedAt(seg, group.obr, ctx), segment: label, resultKey };
-        const findings = statusEffect(status) === 'count' ? readLab(lab, seg, group, at, ctx) : [];
-        out.push(makeVersion(ctx, resultKey, status, findings));
+        const counts = statusEffect(status) === 'count';
+        if (lab.role === 'serumIfe' || lab.role === 'urineIfe') {
+          out.push(makeVersion(ctx, resultKey, status, counts ? readIfeResult(seg, at, ctx) : [], { observedAt: at.observedAt }));
+          continue;
+        }
+        const reading = counts ? readLab({ role: lab.role, name: lab.name }, seg, group, at, ctx) : { findings: [], notes: [] };
+        out.push(makeVersion(ctx, resultKey, status, reading.findings, { observedAt: at.observedAt, notes: reading.notes, ...(reading.measurement ? { measurement: reading.measurement } : {}) }));
         continue;
       }
       const valueType = component(field(seg, 2), 1, ctx.d).trim().toUpperCase();
@@ -120,7 +126,7 @@ export function extractObservations(ctx: ExtractContext): ResultVersion[] {
         ? findTextFindings(report.lines.join('\n'), ctx.profile.profile).map((m) =>
             makeFinding(ctx, m.kind, at, { qualifiers: { ...m.qualifiers, matched: m.matched } }))
         : [];
-      const version = makeVersion(ctx, resultKey, report.status, findings);
+      const version = makeVersion(ctx, resultKey, report.status, findings, { observedAt: at.observedAt });
       // A report naming nothing matters only over an earlier version (a P that named something),
       // except C/A/D/W/X, which must also block an older version arriving late.
       if (findings.length === 0 && !TEXT_TRACKED_STATUSES.has(report.status.trim().toUpperCase())) version.storeIfNew = false;

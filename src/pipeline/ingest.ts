@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { decide } from '../alerts/alert-decision.js';
 import type { Alert } from '../domain/alert.js';
@@ -53,7 +54,7 @@ export class Pipeline {
       if (effects.results.length === 0 && effects.merges.length === 0) {
         return { status: 'accepted', controlId: message.controlId, duplicate: false, changedPatients: 0, message };
       }
-      const applied = await this.deps.timeline.apply({ sendingFacility: message.sendingFacility, controlId: message.controlId }, effects);
+      const applied = await this.deps.timeline.apply({ sendingFacility: message.sendingFacility, controlId: message.controlId, contentHash: contentHash(message.text) }, effects);
       for (const m of applied.merges) await this.moveAlert(m.prior, m.survivor);
       for (const patient of applied.patients) await this.reevaluate(patient);
       return { status: 'accepted', controlId: message.controlId, duplicate: applied.duplicate, changedPatients: applied.patients.length, message };
@@ -77,12 +78,12 @@ export class Pipeline {
   private async reevaluate(patient: PatientKey): Promise<void> {
     const { timeline, alerts, queue, profile, clock, newId } = this.deps;
     for (let attempt = 1; ; attempt++) {
-      const findings = await timeline.findings(patient);
+      const state = await timeline.timeline(patient);
       const current = await alerts.get(patient, RULE_ID);
-      if (current === null && findings.length === 0) return;
-      const assessment = evaluate(findings, profile.profile);
+      if (current === null && state.findings.length === 0) return;
+      const assessment = evaluate(state.findings, profile.profile);
       const decision = decide({ current, assessment, patientKey: patient, ruleId: RULE_ID, now: clock().toISOString(), newId });
-      if (decision.alert && !(await alerts.replace(decision.alert, current))) {
+      if (decision.alert && !(await alerts.replace(decision.alert, current?.version ?? null))) {
         if (attempt < MAX_DECISION_ATTEMPTS) continue;
         throw new SentinelError('STORE_UNAVAILABLE', 'the alert kept changing under concurrent writers');
       }
@@ -104,6 +105,11 @@ export class Pipeline {
     }
     await alerts.put(withHistory({ ...moving, status: 'withdrawn' }, now, `merged into ${survivor}; see that patient's alert`));
   }
+}
+
+/** Identifies a message's content for control-id reuse (spec: same MSH-10, other content). */
+function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('base64url');
 }
 
 function withHistory(alert: Alert, now: string, reason: string): Alert {

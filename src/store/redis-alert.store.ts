@@ -13,11 +13,15 @@ import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.j
 const PUT_ALERT_LUA = `
 local bodies, index, byUpdated, slotOf = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local id, field, body, score = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
--- ARGV[5] present: compare-and-set against the body now held for patient+rule ('' = none)
+-- ARGV[5] present: compare-and-set against the version now held for patient+rule ('' = none)
 if ARGV[5] ~= nil then
   local current = redis.call('HGET', index, field)
-  local currentBody = current and redis.call('HGET', bodies, current) or ''
-  if currentBody ~= ARGV[5] then return 0 end
+  local currentVersion = ''
+  if current then
+    local currentBody = redis.call('HGET', bodies, current)
+    if currentBody then currentVersion = tostring(cjson.decode(currentBody).version) end
+  end
+  if currentVersion ~= ARGV[5] then return 0 end
 end
 local previous = redis.call('HGET', slotOf, id)
 if previous and previous ~= field and redis.call('HGET', index, previous) == id then
@@ -44,7 +48,7 @@ return id
 `;
 
 interface Commands {
-  poemsSentinelPutAlertV2(bodies: string, index: string, byUpdated: string, slotOf: string, id: string, field: string, body: string, score: string, expected?: string): Promise<number>;
+  poemsSentinelPutAlertV3(bodies: string, index: string, byUpdated: string, slotOf: string, id: string, field: string, body: string, score: string, expected?: string): Promise<number>;
   poemsSentinelAddDeadLetterV1(list: string, counter: string, letter: string): Promise<number>;
 }
 
@@ -66,7 +70,7 @@ export class RedisAlertStore implements AlertStore {
   constructor(private readonly redis: Redis, options: RedisAlertStoreOptions = {}) {
     const p = options.prefix ?? 'sentinel:';
     this.k = { bodies: `${p}alerts`, index: `${p}alerts:by-patient-rule`, byUpdated: `${p}alerts:by-updated`, slotOf: `${p}alerts:slot` };
-    redis.defineCommand('poemsSentinelPutAlertV2', { numberOfKeys: 4, lua: PUT_ALERT_LUA });
+    redis.defineCommand('poemsSentinelPutAlertV3', { numberOfKeys: 4, lua: PUT_ALERT_LUA });
     this.cmd = redis as unknown as Commands;
   }
 
@@ -84,8 +88,8 @@ export class RedisAlertStore implements AlertStore {
     await this.write(alert);
   }
 
-  async replace(alert: Alert, expected: Alert | null): Promise<boolean> {
-    return (await this.write(alert, expected === null ? '' : JSON.stringify(expected))) === 1;
+  async replace(alert: Alert, expectedVersion: number | null): Promise<boolean> {
+    return (await this.write(alert, expectedVersion === null ? '' : String(expectedVersion))) === 1;
   }
 
   private write(alert: Alert, expected?: string): Promise<number> {
@@ -94,7 +98,7 @@ export class RedisAlertStore implements AlertStore {
       this.k.bodies, this.k.index, this.k.byUpdated, this.k.slotOf,
       alert.id, indexField(alert.patientKey, alert.rule), JSON.stringify(alert), String(Number.isNaN(score) ? 0 : score),
     ] as const;
-    return expected === undefined ? this.cmd.poemsSentinelPutAlertV2(...args) : this.cmd.poemsSentinelPutAlertV2(...args, expected);
+    return expected === undefined ? this.cmd.poemsSentinelPutAlertV3(...args) : this.cmd.poemsSentinelPutAlertV3(...args, expected);
   }
 
   async list(filter: { status?: Alert['status']; tier?: Alert['tier'] } = {}): Promise<Alert[]> {

@@ -3,6 +3,8 @@ import type { Finding } from '../domain/finding.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { MessageEffects } from '../domain/result.js';
 import type { ApplyResult, MessageId, TimelineStore } from './timeline-store.js';
+import type { Timeline } from '../domain/timeline.js';
+import { timelineOf } from './timeline-of.js';
 
 /**
  * Keys (all under `prefix`, default `sentinel:`):
@@ -206,16 +208,16 @@ export class RedisTimelineStore implements TimelineStore {
     const r = JSON.parse(reply) as ApplyReply;
     const patients = Array.isArray(r.p) ? r.p : [];
     const merges = Array.isArray(r.m) ? r.m.map(([prior, survivor]) => ({ prior, survivor })) : [];
-    return { duplicate: r.d === 1, patients, merges };
+    return { duplicate: r.d === 1, patients, merges, controlIdReused: false };
   }
 
-  async findings(patient: PatientKey): Promise<Finding[]> {
+  async timeline(patient: PatientKey): Promise<Timeline> {
     const flat = await this.cmd.poemsSentinelFindingsV1(this.keys.merges, this.prefix, patient);
     const rows: [string, string][] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) rows.push([flat[i] as string, flat[i + 1] as string]);
     // a stable order (by result key), like the SQLite primary key
     rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return rows.flatMap(([, raw]) => (JSON.parse(raw) as { findings: Finding[] }).findings);
+    return timelineOf(patient, rows.flatMap(([, raw]) => (JSON.parse(raw) as { findings: Finding[] }).findings));
   }
 
   async resolve(patient: PatientKey): Promise<PatientKey> {

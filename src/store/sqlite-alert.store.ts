@@ -28,13 +28,14 @@ export class SqliteAlertStore implements AlertStore {
     this.upsert.run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
   }
 
-  async replace(alert: Alert, expected: Alert | null): Promise<boolean> {
+  async replace(alert: Alert, expectedVersion: number | null): Promise<boolean> {
     this.sql.write();
     const db = this.sql.db;
     // one synchronous step: nothing can interleave between the check and the write
     return db.transaction(() => {
       const row = this.byPatient.get(alert.patientKey, alert.rule) as { body: string } | undefined;
-      if ((row?.body ?? null) !== (expected === null ? null : JSON.stringify(expected))) return false;
+      const stored = row === undefined ? null : (JSON.parse(row.body) as Alert).version;
+      if (stored !== expectedVersion) return false;
       this.upsert.run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
       return true;
     })();

@@ -5,6 +5,8 @@ import type { MessageEffects, ResultVersion } from '../domain/result.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { ApplyResult, MessageId, TimelineStore } from './timeline-store.js';
 import { isNewer } from './version-order.js';
+import type { Timeline } from '../domain/timeline.js';
+import { timelineOf } from './timeline-of.js';
 
 interface ResultRow { result_key: string; status: string; message_time: string; seq: number; findings: string }
 
@@ -40,7 +42,7 @@ export class SqliteTimelineStore implements TimelineStore {
   private applySync(id: MessageId, effects: MessageEffects): ApplyResult {
     const patient = effects.patientKey === null ? null : this.resolveSync(effects.patientKey);
     const inserted = this.q.insertMessage!.run(id.sendingFacility, id.controlId, patient, ++this.seq).changes === 1;
-    if (!inserted) return { duplicate: true, patients: patient ? [patient] : [], merges: [] };
+    if (!inserted) return { duplicate: true, patients: patient ? [patient] : [], merges: [], controlIdReused: false };
 
     const touched = new Set<PatientKey>();
     for (const version of effects.results) {
@@ -58,7 +60,7 @@ export class SqliteTimelineStore implements TimelineStore {
       touched.add(survivor);
     }
     // a key touched earlier in this message may have been merged away by its end
-    return { duplicate: false, patients: [...new Set([...touched].map((p) => this.resolveSync(p)))], merges };
+    return { duplicate: false, patients: [...new Set([...touched].map((p) => this.resolveSync(p)))], merges, controlIdReused: false };
   }
 
   /** Latest version wins (spec §2); returns whether the patient's findings changed. */
@@ -94,9 +96,10 @@ export class SqliteTimelineStore implements TimelineStore {
     return this.resolveSync(patient);
   }
 
-  async findings(patient: PatientKey): Promise<Finding[]> {
-    const rows = this.q.patientResults!.all(this.resolveSync(patient)) as ResultRow[];
-    return rows.flatMap((r) => (r.findings === '[]' ? [] : (JSON.parse(r.findings) as Finding[])));
+  async timeline(patient: PatientKey): Promise<Timeline> {
+    const key = this.resolveSync(patient);
+    const rows = this.q.patientResults!.all(key) as ResultRow[];
+    return timelineOf(key, rows.flatMap((r) => (r.findings === '[]' ? [] : (JSON.parse(r.findings) as Finding[]))));
   }
 
   async patientCount(): Promise<number> {

@@ -13,8 +13,9 @@ const ROOT = `test-${randomUUID()}`;
 let queues = 0;
 
 const notification = (patientKey: string, tier: Notification['tier'] = 'workup-recommended'): Notification => ({
-  key: notificationKey(patientKey, 'poems-1.0', tier),
+  key: notificationKey(`alert-${patientKey}`, 1, tier),
   alertId: `alert-${patientKey}`,
+  episode: 1,
   patientKey,
   tier,
   event: 'created',
@@ -78,7 +79,7 @@ describe.skipIf(!redis.available)(`the BullMQ alert queue${redis.available ? '' 
     await q.enqueue(notification('H|1', 'criteria-met'));
     const got: string[] = [];
     expect(await q.drain(async (x) => { got.push(x.key); })).toBe(4);
-    expect(got.sort()).toEqual(['H|1|poems-1.0|criteria-met', 'H|1|poems-1.0|workup-recommended', 'H|2|poems-1.0|workup-recommended', 'H|3|poems-1.0|workup-recommended']);
+    expect(got.sort()).toEqual(['alert-H|1|1|criteria-met', 'alert-H|1|1|workup-recommended', 'alert-H|2|1|workup-recommended', 'alert-H|3|1|workup-recommended']);
     expect(await q.drain(async () => { throw new Error('nothing left to deliver'); })).toBe(0);
   });
 

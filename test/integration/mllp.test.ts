@@ -150,7 +150,7 @@ describe('when an embedded app receives messages over MLLP', () => {
     const ack = readAck(await client.next());
     expect(ack).toEqual({ code: 'AA', controlId: msg.id, error: '' });
     expect(committed(msg.id)).toBe(true);
-    expect(await app.timeline.findings(`SYNTH|${msg.mrn}`)).not.toEqual([]);
+    expect((await app.timeline.timeline(`SYNTH|${msg.mrn}`)).findings).not.toEqual([]);
     await client.close();
   });
 

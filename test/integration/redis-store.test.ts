@@ -55,11 +55,11 @@ function orderFreeFeed(count: number, seed: number): Msg[] {
       // 3 results per patient shared with other patients' keys: merges make them meet
       return version(patient, `r${Math.floor(random() * 3)}`, timeAt(i * 10 + j), kind, status);
     });
-    msgs.push({ id: { sendingFacility: random() < 0.5 ? 'LAB' : 'RAD', controlId: `c${i}` }, effects: { patientKey: patient, results, merges: [] } });
+    msgs.push({ id: { sendingFacility: random() < 0.5 ? 'LAB' : 'RAD', controlId: `c${i}` }, effects: { patientKey: patient, results, merges: [], unread: [] } });
   }
   const merge = (i: number, prior: string, survivor: string): Msg => ({
     id: { sendingFacility: 'ADT', controlId: `merge-${i}` },
-    effects: { patientKey: survivor, results: [], merges: [{ prior, survivor }] },
+    effects: { patientKey: survivor, results: [], merges: [{ prior, survivor, kind: 'merge' }], unread: [] },
   });
   msgs.push(merge(1, 'C|7', 'C|1'), merge(2, 'C|8', 'C|2'), merge(3, 'C|2', 'C|3'));
   return msgs;
@@ -67,7 +67,7 @@ function orderFreeFeed(count: number, seed: number): Msg[] {
 
 async function snapshot(store: TimelineStore, patients: string[]): Promise<unknown> {
   const byPatient: Record<string, unknown> = {};
-  for (const p of patients) byPatient[p] = { resolvesTo: await store.resolve(p), findings: await store.findings(p) };
+  for (const p of patients) byPatient[p] = { resolvesTo: await store.resolve(p), findings: (await store.timeline(p)).findings };
   return { patientCount: await store.patientCount(), byPatient };
 }
 
@@ -110,7 +110,7 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       expect(await snapshot(one, patients)).toEqual(want);
       expect(await snapshot(two, patients)).toEqual(want);
       expect(await sequential.patientCount()).toBe(5); // 8 patients, of whom C|7, C|8 and C|2 merged away
-      expect((await sequential.findings('C|1')).length).toBeGreaterThan(0);
+      expect((await sequential.timeline('C|1')).findings.length).toBeGreaterThan(0);
 
       // every message applied exactly once: one non-duplicate answer per message id
       const applied = new Map<string, number>();
@@ -131,7 +131,7 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
         const id = { sendingFacility: pick(['L', 'R']), controlId: `${Math.floor(random() * 350)}` };
         let e: MessageEffects;
         if (random() < 0.04) {
-          e = { patientKey: pick(patients), results: [], merges: [{ prior: pick(patients), survivor: pick(patients) }] };
+          e = { patientKey: pick(patients), results: [], merges: [{ prior: pick(patients), survivor: pick(patients), kind: 'merge' }], unread: [] };
         } else {
           const p = pick(patients);
           e = effects(p, ...Array.from({ length: 1 + Math.floor(random() * 2) }, () => {
@@ -144,7 +144,7 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       }
       for (const p of patients) {
         expect(await redisStore.resolve(p)).toBe(await sqlite.resolve(p));
-        expect(await redisStore.findings(p)).toEqual(await sqlite.findings(p));
+        expect((await redisStore.timeline(p)).findings).toEqual((await sqlite.timeline(p)).findings);
       }
       expect(await redisStore.patientCount()).toBe(await sqlite.patientCount());
     });
@@ -154,14 +154,15 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       const r = await store.apply({ sendingFacility: 'ADT', controlId: '1' }, {
         patientKey: 'M|new',
         results: [version('M|old', 'r1', '2025-01-01T00:00:00.000Z', 'castleman')],
-        merges: [{ prior: 'M|old', survivor: 'M|new' }],
+        merges: [{ prior: 'M|old', survivor: 'M|new', kind: 'merge' }],
+        unread: [],
       });
-      expect(r).toEqual({ duplicate: false, patients: ['M|new'], merges: [{ prior: 'M|old', survivor: 'M|new' }] });
-      const dup = await store.apply({ sendingFacility: 'ADT', controlId: '1' }, { patientKey: 'M|old', results: [], merges: [] });
-      expect(dup).toEqual({ duplicate: true, patients: ['M|new'], merges: [] });
-      const none = await store.apply({ sendingFacility: 'X', controlId: '1' }, { patientKey: null, results: [], merges: [] });
-      expect(none).toEqual({ duplicate: false, patients: [], merges: [] });
-      expect((await store.apply({ sendingFacility: 'X', controlId: '1' }, { patientKey: null, results: [], merges: [] })).patients).toEqual([]);
+      expect(r).toEqual({ duplicate: false, patients: ['M|new'], merges: [{ prior: 'M|old', survivor: 'M|new' }], controlIdReused: false });
+      const dup = await store.apply({ sendingFacility: 'ADT', controlId: '1' }, { patientKey: 'M|old', results: [], merges: [], unread: [] });
+      expect(dup).toEqual({ duplicate: true, patients: ['M|new'], merges: [], controlIdReused: false });
+      const none = await store.apply({ sendingFacility: 'X', controlId: '1' }, { patientKey: null, results: [], merges: [], unread: [] });
+      expect(none).toEqual({ duplicate: false, patients: [], merges: [], controlIdReused: false });
+      expect((await store.apply({ sendingFacility: 'X', controlId: '1' }, { patientKey: null, results: [], merges: [], unread: [] })).patients).toEqual([]);
     });
 
     it('keeps findings, keys and ids byte for byte (quotes, colons, unicode, floats, empty lists)', async () => {
@@ -171,11 +172,11 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       const finding = { ...v.findings[0]!, value: 0.1 + 0.2, unit: 'µg/L', qualifiers: { specimen: 'plasma' as const, matched: 'VEGF \\T\\ "hi"' } };
       const r = await store.apply({ sendingFacility: 'LAB:1', controlId: 'é"1' }, effects(patient, { ...v, findings: [finding] }));
       expect(r.patients).toEqual([patient]);
-      expect(await store.findings(patient)).toEqual([finding]);
-      expect((await store.findings(patient))[0]?.value).toBe(0.30000000000000004);
+      expect((await store.timeline(patient)).findings).toEqual([finding]);
+      expect((await store.timeline(patient)).findings[0]?.value).toBe(0.30000000000000004);
       // a removal stores an empty list, which must come back as an empty list
       await store.apply({ sendingFacility: 'LAB:1', controlId: '2' }, effects(patient, version(patient, 'OBR:1\u0001"x"', '2025-01-02T00:00:00.000Z', null, 'D')));
-      expect(await store.findings(patient)).toEqual([]);
+      expect((await store.timeline(patient)).findings).toEqual([]);
       expect(await store.patientCount()).toBe(1);
     });
 
@@ -184,14 +185,14 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       const s2 = new RedisTimelineStore(a, { prefix: freshPrefix() });
       await s1.apply({ sendingFacility: 'L', controlId: '1' }, effects('P|1', version('P|1', 'r', '2025-01-01T00:00:00.000Z', 'castleman')));
       expect((await s2.apply({ sendingFacility: 'L', controlId: '1' }, effects('P|1', version('P|1', 'r', '2025-01-01T00:00:00.000Z', 'neuropathy')))).duplicate).toBe(false);
-      expect((await s1.findings('P|1')).map((f) => f.kind)).toEqual(['castleman']);
-      expect((await s2.findings('P|1')).map((f) => f.kind)).toEqual(['neuropathy']);
+      expect((await s1.timeline('P|1')).findings.map((f) => f.kind)).toEqual(['castleman']);
+      expect((await s2.timeline('P|1')).findings.map((f) => f.kind)).toEqual(['neuropathy']);
     });
   });
 
   describe('the Redis alert store', () => {
     const alert = (id: string, patientKey: string, updatedAt: string, over: Partial<Alert> = {}): Alert => ({
-      id, patientKey, rule: 'poems', tier: 'workup-recommended', status: 'open', reason: '', ruleVersion: 'r1', profileVersion: 'p1',
+      id, version: 1, episode: 1, notifiedTiers: ['workup-recommended'], patientKey, rule: 'poems', tier: 'workup-recommended', status: 'open', reason: '', ruleVersion: 'r1', profileVersion: 'p1',
       criteriaMet: ['polyneuropathy'], criteriaMissing: ['castleman'], evidence: [], suggestedWorkup: [{ id: 'ife', text: 'Serum immunofixation' }],
       createdAt: updatedAt, updatedAt, history: [{ at: updatedAt, event: 'created', tier: 'workup-recommended', status: 'open', reason: 'new' }],
       ...over,
@@ -201,7 +202,7 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       const store = new RedisAlertStore(a, { prefix: freshPrefix() });
       const x = alert('a1', 'H|1', '2025-01-01T00:00:00.000Z');
       const y = alert('a2', 'H|2', '2025-01-03T00:00:00.000Z', { tier: 'criteria-met', status: 'acknowledged' });
-      const z = alert('a3', 'H|3', '2025-01-02T00:00:00.000Z', { dismissal: { reason: 'other', note: 'ünïcode "note"' }, status: 'dismissed' });
+      const z = alert('a3', 'H|3', '2025-01-02T00:00:00.000Z', { dismissal: { reason: 'other', note: 'ünïcode "note"', tier: 'workup-recommended', at: '2025-01-02T00:00:00.000Z' }, status: 'dismissed' });
       const tie = alert('a0', 'H|4', '2025-01-01T00:00:00.000Z');
       for (const al of [x, y, z, tie]) await store.put(al);
       expect(await store.get('H|1', 'poems')).toEqual(x);

@@ -4,7 +4,7 @@ import type { AlertStore } from '../../src/store/timeline-store.js';
 
 export function alert(id: string, patientKey: string, updatedAt: string, extra: Partial<Alert> = {}): Alert {
   return {
-    id, patientKey, rule: 'poems-workup', tier: 'screening-gap', status: 'open', reason: 'r',
+    id, version: 1, episode: 1, notifiedTiers: ['screening-gap'], patientKey, rule: 'poems-workup', tier: 'screening-gap', status: 'open', reason: 'r',
     ruleVersion: '1.0.0', profileVersion: 'default-1', criteriaMet: [], criteriaMissing: [], evidence: [],
     suggestedWorkup: [], createdAt: updatedAt, updatedAt, history: [], ...extra,
   };
@@ -37,12 +37,12 @@ export function alertStoreConformance(name: string, make: () => Promise<AlertSto
     it('updates with compare-and-set only from the alert it read', async () => {
       const first = alert('a1', 'S|1', '2025-01-01T00:00:00.000Z');
       await store.put(first);
-      const mine = { ...first, tier: 'criteria-met' as const, updatedAt: '2025-01-02T00:00:00.000Z' };
-      const theirs = { ...first, status: 'acknowledged' as const, updatedAt: '2025-01-02T00:00:00.000Z' };
-      expect(await store.replace(theirs, first)).toBe(true);
-      expect(await store.replace(mine, first)).toBe(false); // lost the race: must re-read
+      const mine = { ...first, version: 2, tier: 'criteria-met' as const, updatedAt: '2025-01-02T00:00:00.000Z' };
+      const theirs = { ...first, version: 2, status: 'acknowledged' as const, updatedAt: '2025-01-02T00:00:00.000Z' };
+      expect(await store.replace(theirs, first.version)).toBe(true);
+      expect(await store.replace(mine, first.version)).toBe(false); // lost the race: must re-read
       expect(await store.get('S|1', 'poems-workup')).toEqual(theirs);
-      expect(await store.replace(mine, theirs)).toBe(true);
+      expect(await store.replace({ ...mine, version: 3 }, theirs.version)).toBe(true);
     });
 
     it('moves an alert to the surviving patient of a merge', async () => {

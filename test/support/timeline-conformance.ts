@@ -9,19 +9,21 @@ export function version(patientKey: string, resultKey: string, messageTime: stri
     kind,
     observedAt: messageTime,
     qualifiers: {},
+    certainty: 'definite',
     source: { messageControlId: `m-${messageTime}`, sendingFacility: 'SYNTHLAB', segment: 'OBX[1]', resultKey },
   }];
-  return { patientKey, resultKey, status, messageTime, findings };
+  const removes = status === 'D' || status === 'W' || status === 'X';
+  return { patientKey, resultKey, status, statusClass: 'final', effect: removes ? 'remove' : 'replace', messageTime, observedAt: messageTime, findings, notes: [] };
 }
 
 export function effects(patientKey: string, ...results: ResultVersion[]): MessageEffects {
-  return { patientKey, results, merges: [] };
+  return { patientKey, results, merges: [], unread: [] };
 }
 
 const T1 = '2025-01-01T10:00:00.000Z';
 const T2 = '2025-01-02T10:00:00.000Z';
 const T3 = '2025-01-03T10:00:00.000Z';
-const kinds = async (store: TimelineStore, p: string): Promise<string[]> => (await store.findings(p)).map((f) => f.kind).sort();
+const kinds = async (store: TimelineStore, p: string): Promise<string[]> => (await store.timeline(p)).findings.map((f) => f.kind).sort();
 
 /**
  * The TimelineStore contract (spec §2), run against every adapter. `make` returns a fresh,
@@ -87,7 +89,7 @@ export function timelineConformance(name: string, make: () => Promise<TimelineSt
     it('moves findings on a merge and follows the merge for later messages', async () => {
       await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|old', version('A|old', 'r1', T1, 'castleman')));
       await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|new', version('A|new', 'r2', T1, 'neuropathy')));
-      const merged = await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|new', results: [], merges: [{ prior: 'A|old', survivor: 'A|new' }] });
+      const merged = await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|new', results: [], merges: [{ prior: 'A|old', survivor: 'A|new', kind: 'merge' }], unread: [] });
       expect(merged.merges).toEqual([{ prior: 'A|old', survivor: 'A|new' }]);
       expect(merged.patients).toEqual(['A|new']);
       expect(await kinds(store, 'A|new')).toEqual(['castleman', 'neuropathy']);
@@ -99,14 +101,14 @@ export function timelineConformance(name: string, make: () => Promise<TimelineSt
     it('keeps the newer version of a result both identifiers hold when merging', async () => {
       await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|old', version('A|old', 'dx', T2, 'castleman')));
       await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|new', version('A|new', 'dx', T1, null)));
-      await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|new', results: [], merges: [{ prior: 'A|old', survivor: 'A|new' }] });
+      await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|new', results: [], merges: [{ prior: 'A|old', survivor: 'A|new', kind: 'merge' }], unread: [] });
       expect(await kinds(store, 'A|new')).toEqual(['castleman']);
     });
 
     it('flattens merge chains (a → b, then b → c)', async () => {
       await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|a', version('A|a', 'r1', T1, 'castleman')));
-      await store.apply({ sendingFacility: 'ADT', controlId: '2' }, { patientKey: 'A|b', results: [], merges: [{ prior: 'A|a', survivor: 'A|b' }] });
-      await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|c', results: [], merges: [{ prior: 'A|b', survivor: 'A|c' }] });
+      await store.apply({ sendingFacility: 'ADT', controlId: '2' }, { patientKey: 'A|b', results: [], merges: [{ prior: 'A|a', survivor: 'A|b', kind: 'merge' }], unread: [] });
+      await store.apply({ sendingFacility: 'ADT', controlId: '3' }, { patientKey: 'A|c', results: [], merges: [{ prior: 'A|b', survivor: 'A|c', kind: 'merge' }], unread: [] });
       expect(await store.resolve('A|a')).toBe('A|c');
       expect(await kinds(store, 'A|c')).toEqual(['castleman']);
     });

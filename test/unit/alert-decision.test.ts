@@ -11,7 +11,7 @@ function assessment(tier: Tier | null, evidenceIds: string[] = ['m1']): Assessme
     reason: tier ? `tier ${tier}` : 'no neuropathy on record',
     criteriaMet: [],
     criteriaMissing: [],
-    evidence: evidenceIds.map((id) => ({ kind: 'neuropathy', observedAt: '2025-01-01T00:00:00.000Z', qualifiers: {}, source: { messageControlId: id, sendingFacility: 'L', segment: 'DG1[1]', resultKey: 'DG1|G6181' } })),
+    evidence: evidenceIds.map((id) => ({ kind: 'neuropathy', observedAt: '2025-01-01T00:00:00.000Z', qualifiers: {}, certainty: 'definite', source: { messageControlId: id, sendingFacility: 'L', segment: 'DG1[1]', resultKey: 'DG1|G6181' } })),
     suggestedWorkup: [],
     ruleVersion: '1.0.0',
     profileVersion: 'default-1',
@@ -23,10 +23,10 @@ const step = (current: Alert | null, a: Assessment, now = '2025-02-01T00:00:00.0
   decide({ current, assessment: a, patientKey: 'SYNTH|P1', ruleId: 'poems-workup', now, newId: () => `alert-${++ids}` });
 
 describe('when there is no alert yet', () => {
-  it('creates an open alert and notifies with the (patient, rule version, tier) key', () => {
+  it('creates an open alert and notifies with the (alert id, episode, tier) key', () => {
     const d = step(null, assessment('workup-recommended'));
     expect(d.alert?.status).toBe('open');
-    expect(d.notification?.key).toBe('SYNTH|P1|1.0.0|workup-recommended');
+    expect(d.notification?.key).toBe(`${d.alert?.id}|1|workup-recommended`);
   });
   it('does nothing without a tier', () => {
     expect(step(null, assessment(null))).toEqual({ alert: null, notification: null });

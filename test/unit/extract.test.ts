@@ -113,6 +113,7 @@ describe('when a platelet count is reported (777-3)', () => {
       value: 512,
       unit: '10*9/L',
       qualifiers: {},
+      certainty: 'definite',
       source: { messageControlId: 'MSG0001', sendingFacility: 'SYNTHLAB', segment: 'OBX[1]', resultKey: 'FL0001^SYNTHLAB|777-3|1' },
     }]);
   });
@@ -342,7 +343,7 @@ describe('when OBX-11 gives the result status', () => {
   it.each(['D', 'W', 'X'])('makes status %s a version with no findings', (status) => {
     const effects = lab(PLT, '512', { status, subId: '1' });
     expect(effects.results).toEqual([
-      { patientKey: 'SYNTH|P0001', resultKey: 'FL0001^SYNTHLAB|777-3|1', status, messageTime: MSH_TIME, findings: [] },
+      { patientKey: 'SYNTH|P0001', resultKey: 'FL0001^SYNTHLAB|777-3|1', status, statusClass: 'final', effect: 'remove', messageTime: MSH_TIME, observedAt: '2025-03-01T10:00:00.000Z', findings: [], notes: [] },
     ]);
   });
 
@@ -441,11 +442,16 @@ describe('when a diagnosis is sent (DG1)', () => {
       patientKey: 'SYNTH|P0001',
       resultKey: 'DG1|G6181',
       status: 'F',
+      statusClass: 'final',
+      effect: 'replace',
       messageTime: MSH_TIME,
+      observedAt: '2025-02-15T00:00:00.000Z',
+      notes: [],
       findings: [{
         kind: 'neuropathy',
         observedAt: '2025-02-15T00:00:00.000Z',
         qualifiers: { matched: 'G6181', cidp: true },
+        certainty: 'definite',
         source: { messageControlId: 'MSG0001', sendingFacility: 'SYNTHLAB', segment: 'DG1[1]', resultKey: 'DG1|G6181' },
       }],
     }]);
@@ -516,7 +522,7 @@ describe('when a diagnosis is sent (DG1)', () => {
 describe('when a merge is sent (ADT^A40)', () => {
   it('moves MRG-1 (prior) into PID-3 (survivor)', () => {
     const effects = extract([msh('ADT^A40'), 'EVN|A40|20250301120000', pid('F', 'P0001^^^SYNTH^MR'), 'MRG|P0009^^^SYNTH^MR']);
-    expect(effects).toEqual({ patientKey: 'SYNTH|P0001', results: [], merges: [{ prior: 'SYNTH|P0009', survivor: 'SYNTH|P0001' }] });
+    expect(effects).toEqual({ patientKey: 'SYNTH|P0001', results: [], merges: [{ prior: 'SYNTH|P0009', survivor: 'SYNTH|P0001', kind: 'merge' }], unread: [] });
   });
 
   it('reads each PID/MRG pair as one merge', () => {
@@ -526,13 +532,13 @@ describe('when a merge is sent (ADT^A40)', () => {
       pid('M', 'P0002^^^SYNTH^MR'), 'MRG|P0008^^^SYNTH^MR',
     ]);
     expect(effects.merges).toEqual([
-      { prior: 'SYNTH|P0009', survivor: 'SYNTH|P0001' },
-      { prior: 'SYNTH|P0008', survivor: 'SYNTH|P0002' },
+      { prior: 'SYNTH|P0009', survivor: 'SYNTH|P0001', kind: 'merge' },
+      { prior: 'SYNTH|P0008', survivor: 'SYNTH|P0002', kind: 'merge' },
     ]);
   });
 
   it('gives a prior id without an authority the survivor\'s authority', () => {
-    expect(extract([msh('ADT^A40'), pid('F', 'P0001^^^SYNTH^MR'), 'MRG|P0009']).merges).toEqual([{ prior: 'SYNTH|P0009', survivor: 'SYNTH|P0001' }]);
+    expect(extract([msh('ADT^A40'), pid('F', 'P0001^^^SYNTH^MR'), 'MRG|P0009']).merges).toEqual([{ prior: 'SYNTH|P0009', survivor: 'SYNTH|P0001', kind: 'merge' }]);
   });
 
   it('rejects a merge without MRG-1 with HL7_NO_MERGE_ID', () => {
@@ -554,7 +560,7 @@ describe('when a message has no patient identifier', () => {
   });
 
   it('accepts a message with nothing watched and no PID, with no effects', () => {
-    expect(extract([msh(), obr(), obx('2951-2^Sodium^LN', '140', { unit: 'mmol/L' })])).toEqual({ patientKey: null, results: [], merges: [] });
-    expect(extract([msh('ORU^R01')])).toEqual({ patientKey: null, results: [], merges: [] });
+    expect(extract([msh(), obr(), obx('2951-2^Sodium^LN', '140', { unit: 'mmol/L' })])).toEqual({ patientKey: null, results: [], merges: [], unread: [] });
+    expect(extract([msh('ORU^R01')])).toEqual({ patientKey: null, results: [], merges: [], unread: [] });
   });
 });

@@ -24,6 +24,7 @@ function finding(kind: FindingKind, options: Options = {}): Finding {
     kind,
     observedAt: options.at ?? NEWEST,
     qualifiers: options.qualifiers ?? {},
+    certainty: 'definite',
     source: {
       messageControlId: `MSG${seq}`,
       sendingFacility: 'LAB',
