@@ -11,10 +11,14 @@ export type VersionEffect =
   /** U: makes the stored version final without changing its value */
   | 'finalize';
 
-/** A watched measurement, abnormal or not: persistence needs the latest one of its kind (spec §2). */
+/**
+ * A watched measurement, abnormal or not: persistence needs the latest one of its kind (spec §2),
+ * the suggested work-up needs to know a test is on record even when normal (spec §3), and the
+ * explanation shows it.
+ */
 export interface Measurement {
-  /** platelets count for thrombocytosis; Hb and Hct for polycythemia */
-  kind: 'thrombocytosis' | 'polycythemia';
+  /** the kind it tests for: platelets → thrombocytosis; Hb, Hct → polycythemia; VEGF → vegfHigh */
+  kind: 'thrombocytosis' | 'polycythemia' | 'vegfHigh';
   observedAt: string;
   abnormal: boolean;
   /** converted value and unit (10*9/L, g/dL, %) for the explanation */

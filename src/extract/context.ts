@@ -69,11 +69,14 @@ export function makeVersion(
   extra: { observedAt: string; notes?: UnreadNote[]; measurement?: Measurement },
 ): ResultVersion {
   const removes = statusEffect(status) === 'remove';
+  const cls = statusClass(status);
+  // spec §2: findings of a preliminary version are `possible`
+  if (cls === 'preliminary') findings = findings.map((f) => ({ ...f, certainty: 'possible', status: 'preliminary' }));
   const version: ResultVersion = {
     patientKey: ctx.patientKey,
     resultKey,
     status: status.trim().toUpperCase() || 'F',
-    statusClass: statusClass(status),
+    statusClass: cls,
     effect: removes ? 'remove' : 'replace',
     messageTime: ctx.messageTime,
     observedAt: extra.observedAt,
