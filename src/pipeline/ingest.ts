@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { decideAlert, releaseExpiredSnooze, type AlertDecision } from '../alerts/alert-decision.js';
 import { mergeAlerts, moveAlert } from '../alerts/alert-merge.js';
-import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { UnreadNote, UnreadReason } from '../domain/unread.js';
 import { SentinelError, type ErrorCode } from '../errors.js';
