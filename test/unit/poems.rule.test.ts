@@ -469,3 +469,26 @@ describe('suggested work-up (reference §6 minus what is on record)', () => {
     expect(assess(neuropathy(), kappa()).suggestedWorkup).toEqual([]);
   });
 });
+
+describe('issue 6 (rule version 2) as a clinician would check it', () => {
+  it('a CIDP diagnosis re-sent in 2025 with a 2021 onset date still gates the alert', () => {
+    const dx = cidp({ at: '2025-05-01T00:00:00.000Z', qualifiers: { onset: '2021-03-01' } });
+    expect(tierOf(dx, lambda())).toBe('workup-recommended');
+  });
+
+  it('IgM-κ MGUS with a neuropathy is not a POEMS work-up', () => {
+    expect(tierOf(neuropathy(), kappa(), untyped({ qualifiers: { method: 'spep' } }), untyped({ qualifiers: { method: 'diagnosis', matched: 'D47.2' } }))).toBeNull();
+  });
+
+  it('cirrhosis (hepatosplenomegaly, ascites, hypogonadism) with a neuropathy is not a POEMS work-up', () => {
+    expect(tierOf(neuropathy(), finding('organomegaly'), finding('volumeOverload'), finding('endocrinopathy'))).toBeNull();
+  });
+
+  it('diabetic neuropathy with hypogonadism is not a POEMS work-up', () => {
+    expect(tierOf(neuropathy({ qualifiers: { matched: 'G63' } }), finding('endocrinopathy', { qualifiers: { matched: 'E29.1' } }))).toBeNull();
+  });
+
+  it('a persistent thrombocytosis alone in CIDP is a work-up even after a negative IFE', () => {
+    expect(withLabs([cidp(), finding('ifeDone')], platelets('2025-03-01T00:00:00.000Z'), platelets('2025-04-15T00:00:00.000Z')).tier).toBe('workup-recommended');
+  });
+});
