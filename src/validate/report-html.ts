@@ -24,7 +24,8 @@ th, td { border: 1px solid #bbb; padding: .3rem .55rem; text-align: left; vertic
 thead th { background: #eef3f8; }
 td.num, th.num { text-align: right; }
 table.two-by-two td { text-align: right; min-width: 5rem; }
-.plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
+.plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 1rem; }
+.plots .wide { grid-column: 1 / -1; }
 figure { margin: 0; }
 figcaption { font-size: .9rem; color: #444; }
 svg.plot { width: 100%; height: auto; border: 1px solid #ddd; background: #fff; }
@@ -45,7 +46,8 @@ export function renderHtml(report: ValidationReport): string {
   body.push('<header>', '<h1>POEMS rule validation report</h1>');
   body.push(`<p class="meta">Generated ${esc(report.generatedAt)} · ${report.runs.map((r) => `run ${esc(r.id)}: ${esc(versionLabel(r))}`).join(' · ')}</p>`, '</header>', '<main>');
   body.push('<section aria-labelledby="cohort-h">', '<h2 id="cohort-h">Cohort (reference labels)</h2>');
-  body.push(table('The labelled patients: the 2×2 tables count POEMS and not-POEMS patients; excluded patients only count in the alert burden.', ['', 'patients'], [
+  body.push('<p>The 2×2 tables count the POEMS and not-POEMS patients; excluded patients count only in the alert burden.</p>');
+  body.push(table('Labelled patients', ['group', 'patients'], [
     ['labelled', String(c.patients)], ['POEMS', String(c.poems)], ['POEMS with a diagnosis date', String(c.poemsWithDiagnosisDate)],
     ['not POEMS', String(c.notPoems)], ['excluded', String(c.excluded)],
     ['with neuropathy', c.neuropathy === null ? 'no neuropathy column' : String(c.neuropathy)],
@@ -87,7 +89,7 @@ function table(caption: string, header: readonly string[], rows: readonly (reado
 
 function twoByTwo(run: RunReport, t: ThresholdResult): string {
   const { tp, fp, fn, tn } = t.table;
-  return table(`Run ${run.id}: alerted at ${t.threshold} or higher, against the reference`, ['', 'POEMS', 'not POEMS', 'total'], [
+  return table(`Run ${run.id}: alerted at ${t.threshold} or higher, against the reference`, ['alert / reference', 'POEMS', 'not POEMS', 'total'], [
     ['alerted', String(tp), String(fp), String(tp + fp)],
     ['not alerted', String(fn), String(tn), String(fn + tn)],
     ['total', String(tp + fn), String(fp + tn), String(tp + fp + fn + tn)],
@@ -114,7 +116,7 @@ function runSection(run: RunReport): string[] {
       t.burden.perClinicianWeek === null ? 'n/a' : `${decimal(t.burden.perClinicianWeek, 2)} (${decimal(t.burden.maxClinicianWeek, 2)})`,
       medianIqr(t.leadTimeDays.findingToAlert), medianIqr(t.leadTimeDays.alertToDiagnosis)]), [1, 2]));
   out.push('<h3>Plots</h3>', '<div class="plots">');
-  out.push(figure(tierSeriesPlot(`${id}-tiers`, run.tierSeries, run.feed.from, run.feed.to), `Run ${run.id}: patients at each tier over feed time (all patients of the feed; ${TIERS.join(', ')}).`));
+  out.push(figure(tierSeriesPlot(`${id}-tiers`, run.tierSeries, run.feed.from, run.feed.to), `Run ${run.id}: patients at each tier over feed time (all patients of the feed; ${TIERS.join(', ')}).`, true));
   if (primary) {
     out.push(figure(histogramPlot(`${id}-lead-alert`, 'Days from the first qualifying finding to the alert', primary.leadTimeDays.findingToAlert.values, 'days'),
       `Run ${run.id}: days from the first qualifying finding to the first alert, alerted patients (${medianIqr(primary.leadTimeDays.findingToAlert)}).`));
@@ -125,8 +127,8 @@ function runSection(run: RunReport): string[] {
   return out;
 }
 
-function figure(svg: string, caption: string): string {
-  return `<figure>${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
+function figure(svg: string, caption: string, wide = false): string {
+  return `<figure${wide ? ' class="wide"' : ''}>${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
 }
 
 function comparisonSection(report: ValidationReport): string[] {

@@ -16,16 +16,17 @@ export const TIER_STYLE: Record<Tier, { colour: string; dash: string }> = {
   'criteria-met': { colour: '#D55E00', dash: '2 2' },
 };
 
-const W = 640;
+/** Histograms are drawn half the page wide, the tier chart the whole width: same text size in both. */
+const NARROW = 640;
+const WIDE = 1280;
 const H = 260;
-const M = { top: 16, right: 16, bottom: 44, left: 48 };
-const PLOT_W = W - M.left - M.right;
+const M = { top: 30, right: 24, bottom: 44, left: 48 };
 const PLOT_H = H - M.top - M.bottom;
 
-interface Frame { id: string; title: string; desc: string }
+interface Frame { id: string; title: string; desc: string; width: number }
 
-function open({ id, title, desc }: Frame): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="plot" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-title ${id}-desc">`
+function open({ id, title, desc, width }: Frame): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="plot" viewBox="0 0 ${width} ${H}" role="img" aria-labelledby="${id}-title ${id}-desc">`
     + `<title id="${id}-title">${escapeXml(title)}</title><desc id="${id}-desc">${escapeXml(desc)}</desc>`;
 }
 
@@ -46,7 +47,8 @@ function round(v: number): number {
   return Number(v.toPrecision(12));
 }
 
-function axes(xTicks: { at: number; label: string }[], yTicks: { at: number; label: string }[], xLabel: string, yLabel: string): string {
+function axes(width: number, xTicks: { at: number; label: string }[], yTicks: { at: number; label: string }[], xLabel: string, yLabel: string): string {
+  const PLOT_W = width - M.left - M.right;
   const parts: string[] = [`<g class="axis" font-size="11" fill="#333">`];
   parts.push(`<line x1="${M.left}" y1="${M.top + PLOT_H}" x2="${M.left + PLOT_W}" y2="${M.top + PLOT_H}" stroke="#333"/>`);
   parts.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PLOT_H}" stroke="#333"/>`);
@@ -54,10 +56,12 @@ function axes(xTicks: { at: number; label: string }[], yTicks: { at: number; lab
     parts.push(`<line x1="${M.left}" y1="${t.at}" x2="${M.left + PLOT_W}" y2="${t.at}" stroke="#ddd"/>`);
     parts.push(`<text x="${M.left - 6}" y="${t.at + 4}" text-anchor="end">${escapeXml(t.label)}</text>`);
   }
-  for (const t of xTicks) {
+  xTicks.forEach((t, i) => {
+    // the outermost labels align inwards so that they are not cut at the edge of the chart
+    const anchor = xTicks.length > 1 && i === 0 ? 'start' : xTicks.length > 1 && i === xTicks.length - 1 ? 'end' : 'middle';
     parts.push(`<line x1="${t.at}" y1="${M.top + PLOT_H}" x2="${t.at}" y2="${M.top + PLOT_H + 4}" stroke="#333"/>`);
-    parts.push(`<text x="${t.at}" y="${M.top + PLOT_H + 17}" text-anchor="middle">${escapeXml(t.label)}</text>`);
-  }
+    parts.push(`<text x="${t.at}" y="${M.top + PLOT_H + 17}" text-anchor="${anchor}">${escapeXml(t.label)}</text>`);
+  });
   parts.push(`<text x="${M.left + PLOT_W / 2}" y="${H - 6}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
   parts.push(`<text transform="translate(12 ${M.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`);
   parts.push('</g>');
@@ -73,16 +77,17 @@ export function tierSeriesPlot(id: string, series: readonly TierPoint[], from: s
   const desc = last
     ? `Step chart from ${from.slice(0, 10)} to ${to.slice(0, 10)}. At the end of the feed: ${TIERS.map((t) => `${last[t]} ${t}`).join(', ')}. Highest count at any time: ${peak}.`
     : 'No patient had an alert at any time in this feed.';
+  const PLOT_W = WIDE - M.left - M.right;
   const x = (t: number): number => M.left + ((t - t0) / (t1 - t0)) * PLOT_W;
   const y = (v: number): number => M.top + PLOT_H - (v / peak) * PLOT_H;
   const shortSpan = t1 - t0 < 3 * 86_400_000;
-  const xTicks = Array.from({ length: 5 }, (_, i) => {
-    const t = t0 + ((t1 - t0) * i) / 4;
+  const xTicks = Array.from({ length: 7 }, (_, i) => {
+    const t = t0 + ((t1 - t0) * i) / 6;
     const iso = new Date(t).toISOString();
     return { at: x(t), label: shortSpan ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10) };
   });
   const yTicks = niceTicks(0, peak, 4, true).map((v) => ({ at: y(v), label: String(v) }));
-  const parts = [open({ id, title: 'Patients at each alert tier over feed time', desc }), axes(xTicks, yTicks, 'feed time (message time, UTC)', 'patients')];
+  const parts = [open({ id, title: 'Patients at each alert tier over feed time', desc, width: WIDE }), axes(WIDE, xTicks, yTicks, 'feed time (message time, UTC)', 'patients')];
   for (const tier of TIERS) {
     let d = `M${x(t0).toFixed(1)},${y(0).toFixed(1)}`;
     let prev = 0;
@@ -103,9 +108,10 @@ export function tierSeriesPlot(id: string, series: readonly TierPoint[], from: s
 function legend(items: { label: string; colour: string; dash: string }[]): string {
   const parts = ['<g class="legend" font-size="11" fill="#333">'];
   items.forEach((it, i) => {
-    const lx = M.left + 10 + i * 170;
-    parts.push(`<line x1="${lx}" y1="${M.top + 6}" x2="${lx + 24}" y2="${M.top + 6}" stroke="${it.colour}" stroke-width="2"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`);
-    parts.push(`<text x="${lx + 30}" y="${M.top + 10}">${escapeXml(it.label)}</text>`);
+    // above the plot area, so that it never hides a line
+    const lx = M.left + i * 170;
+    parts.push(`<line x1="${lx}" y1="12" x2="${lx + 24}" y2="12" stroke="${it.colour}" stroke-width="2"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`);
+    parts.push(`<text x="${lx + 30}" y="16">${escapeXml(it.label)}</text>`);
   });
   parts.push('</g>');
   return parts.join('');
@@ -113,8 +119,9 @@ function legend(items: { label: string; colour: string; dash: string }[]): strin
 
 /** Histogram of lead times in days; an empty list draws the axes and says so. */
 export function histogramPlot(id: string, title: string, values: readonly number[], xLabel: string, colour = '#009E73'): string {
+  const PLOT_W = NARROW - M.left - M.right;
   if (values.length === 0) {
-    return `${open({ id, title, desc: 'No values: no patient qualified for this measure.' })}${axes([], [], xLabel, 'patients')}`
+    return `${open({ id, title, desc: 'No values: no patient qualified for this measure.', width: NARROW })}${axes(NARROW, [], [], xLabel, 'patients')}`
       + `<text x="${M.left + PLOT_W / 2}" y="${M.top + PLOT_H / 2}" text-anchor="middle" font-size="13" fill="#555">no values</text></svg>`;
   }
   const lo = Math.min(...values);
@@ -135,7 +142,7 @@ export function histogramPlot(id: string, title: string, values: readonly number
   const desc = `Histogram of ${values.length} values from ${lo.toFixed(1)} to ${hi.toFixed(1)} days in bins of ${width} days; the fullest bin holds ${peak}.`;
   const xTicks = niceTicks(start, start + n * width, 6).map((v) => ({ at: x(v), label: String(v) }));
   const yTicks = niceTicks(0, peak, 4, true).map((v) => ({ at: y(v), label: String(v) }));
-  const parts = [open({ id, title, desc }), axes(xTicks, yTicks, xLabel, 'patients')];
+  const parts = [open({ id, title, desc, width: NARROW }), axes(NARROW, xTicks, yTicks, xLabel, 'patients')];
   counts.forEach((c, i) => {
     if (c === 0) return;
     const bx = x(start + i * width);
