@@ -26,12 +26,16 @@ export interface ValidationReplayOptions {
   log: Logger;
 }
 
+/** messages per group commit, as in replay(): bounds the open transaction */
+const BATCH = 2000;
+
 export async function replayForValidation(opts: ValidationReplayOptions): Promise<RunResult> {
   const files = await expandInputs(opts.inputs);
   let now = Number.NEGATIVE_INFINITY;
   let first = Number.POSITIVE_INFINITY;
   const clock = (): Date => new Date(Number.isFinite(now) ? now : 0);
   const app = startEmbedded({ dbPath: opts.dbPath, profile: opts.profile, log: opts.log, synchronous: 'NORMAL', clock });
+  let read = 0;
   try {
     for (const file of files) {
       for await (const batch of readHl7File(file)) {
@@ -46,6 +50,7 @@ export async function replayForValidation(opts: ValidationReplayOptions): Promis
             first = Math.min(first, sent);
           }
           await app.pipeline.handle({ text: item.text, bytes: item.bytes, origin, receivedAt: clock().toISOString() });
+          if (++read % BATCH === 0) await app.db.flush();
         }
       }
     }
