@@ -1,13 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Output } from '../../src/cli/usage.js';
-import { writeDemo } from '../../src/validate/demo-labels.js';
+import pino from 'pino';
+import { loadProfile } from '../../src/config/load-profile.js';
+import { demoLabels, labelsCsv, writeDemo } from '../../src/validate/demo-labels.js';
+import { parseLabels } from '../../src/validate/labels.js';
+import { renderHtml } from '../../src/validate/report-html.js';
+import { buildReport } from '../../src/validate/report.js';
+import { replayForValidation } from '../../src/validate/run.js';
 
 /**
  * The HTML validation report in a real browser: the system Chromium (never a downloaded one),
@@ -34,9 +38,18 @@ describe.skipIf(!hasBrowser)('when the HTML validation report is opened in Chrom
   let tables: { caption: string; rows: number; height: number }[] = [];
 
   beforeAll(async () => {
-    const paths = await writeDemo(dir, { patients: 150, seed: 2 });
-    const io: Output = { out: () => {}, err: (l) => consoleErrors.push(`cli: ${l}`), isTTY: false };
-    expect(await main(['validate', paths.feed, '--labels', paths.labels, '--compare', paths.profileB, '--html', html], io)).toBe(0);
+    // The command's own path is tested in test/integration/validate-command.test.ts; here the
+    // report is built with a fixed date, so the screenshot changes only when the report does.
+    const feed = { patients: 150, seed: 2 };
+    const paths = await writeDemo(dir, feed);
+    const labels = parseLabels(labelsCsv(demoLabels(feed))).labels;
+    if (labels === null) throw new Error('demo labels do not parse');
+    const log = pino({ level: 'silent' });
+    const runs = [];
+    for (const [i, profile] of [loadProfile(undefined), loadProfile(paths.profileB)].entries()) {
+      runs.push(await replayForValidation({ inputs: [paths.feed], dbPath: join(dir, `state-${i}.db`), profile, log }));
+    }
+    writeFileSync(html, renderHtml(buildReport({ runs, labels, generatedAt: '2025-04-01T00:00:00.000Z' })));
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
