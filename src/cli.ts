@@ -47,7 +47,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
   } catch (err) {
     if (err instanceof SentinelError) {
       io.err(`poems-sentinel: ${err.code}: ${err.message}`);
-      return err.code === 'USAGE' || err.code === 'INPUT_UNREADABLE' || err.code === 'PROFILE_INVALID' ? EXIT.usage : EXIT.failure;
+      return err.code === 'USAGE' || err.code === 'INPUT_UNREADABLE' || err.code === 'PROFILE_INVALID' || err.code === 'JOURNAL_MISMATCH' ? EXIT.usage : EXIT.failure;
     }
     io.err(`poems-sentinel: internal error: ${(err as Error).message}`);
     log.error({ err }, 'internal error');
