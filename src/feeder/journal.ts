@@ -60,11 +60,16 @@ export class ReplayJournal {
       throw new SentinelError('INPUT_UNREADABLE', `cannot write the journal ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     const journal = new ReplayJournal(path, handle);
-    if (lines.length === 0) {
-      journal.pending.push(JSON.stringify({ format: FORMAT, version: 1, target: opts.target }));
-      await journal.flush();
-    } else {
-      journal.load(lines, opts.target);
+    try {
+      if (lines.length === 0) {
+        journal.pending.push(JSON.stringify({ format: FORMAT, version: 1, target: opts.target }));
+        await journal.flush();
+      } else {
+        journal.load(lines, opts.target);
+      }
+    } catch (err) {
+      await handle.close();
+      throw err;
     }
     return journal;
   }
