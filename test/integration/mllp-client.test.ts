@@ -54,7 +54,6 @@ async function withRawServer(onFrame: (socket: net.Socket, text: string) => void
   try {
     await run((server.address() as net.AddressInfo).port);
   } finally {
-    server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
