@@ -31,12 +31,12 @@ interface Sent { index: number; controlId: string; patientKey: string | null; fe
 /** A feeder run with test defaults; `onSent` sees each final answer (and may stop the run). */
 function feed(over: Partial<FeederOptions> & Pick<FeederOptions, 'inputs' | 'target'>, onSent?: (sent: Sent[], run: FeederRun) => void): { run: FeederRun; sent: Sent[]; done: Promise<FeedSummary> } {
   const sent: Sent[] = [];
-  let run: FeederRun | undefined;
+  // answers come asynchronously, after `run` is assigned
   const onAnswer = (m: FeedMessage, lane: number, answer: Answer | null): void => {
     sent.push({ index: m.index, controlId: m.controlId, patientKey: m.patientKey, feedTime: m.feedTime, lane, answer });
-    if (run) onSent?.(sent, run);
+    onSent?.(sent, run);
   };
-  run = startFeeder({ pacing: { kind: 'asap' }, connections: 1, resume: false, ackTimeoutMs: 10_000, retries: 3, retryDelayMs: 1, log, onAnswer, ...over });
+  const run = startFeeder({ pacing: { kind: 'asap' }, connections: 1, resume: false, ackTimeoutMs: 10_000, retries: 3, retryDelayMs: 1, log, onAnswer, ...over });
   return { run, sent, done: run.done };
 }
 
