@@ -129,16 +129,20 @@ async function dispatch(c: DispatchContext): Promise<void> {
   let bytesBefore = 0;
   let file = '';
   let fileBytes = 0;
+  // progress by the messages taken, not by the chunks read ahead (a timed replay takes minutes per chunk)
+  let taken = 0;
   for await (const batch of readFeed(c.files)) {
     for (const item of batch) {
       if (c.stopping.aborted) return;
       if (item.file !== file) {
         bytesBefore += fileBytes;
         file = item.file;
+        taken = 0;
       }
       fileBytes = item.bytesRead;
+      taken += item.kind === 'message' ? item.bytes.length + 1 : 0;
       s.read += 1;
-      opts.onProgress?.(bytesBefore + fileBytes, c.totalBytes, s.delivered + s.skipped);
+      opts.onProgress?.(bytesBefore + Math.min(taken, fileBytes), c.totalBytes, s.delivered + s.skipped);
       if (item.kind === 'not-a-message') {
         stats.count(s.notMessages, item.code);
         continue;
