@@ -41,7 +41,9 @@ export class FeedStats {
   finish(seconds: number): FeedSummary {
     const s = this.summary;
     s.seconds = seconds;
-    s.messagesPerSecond = Math.round(s.delivered / Math.max(seconds, 1e-9));
+    const rate = s.delivered / Math.max(seconds, 1e-9);
+    // a timed replay of a month runs below one message per second: keep a decimal there
+    s.messagesPerSecond = rate >= 100 ? Math.round(rate) : Math.round(rate * 10) / 10;
     s.latencyMs = percentiles([...this.latency]);
     s.latenessMs = percentiles([...this.lateness]);
     return { ...s };
