@@ -43,6 +43,7 @@ import {
   type RetryOptions,
 } from 'kafkajs';
 import type { Logger } from 'pino';
+import { KAFKA_SESSION_DEFAULTS } from '../../config/kafka-session.schema.js';
 import type {
   BatchHandler,
   ConsumerOptions,
@@ -74,6 +75,7 @@ export interface KafkajsTransportOptions {
   allowAutoTopicCreation?: boolean;
   /** long-poll wait of an idle fetch; also bounds how long stop() waits for it (default 1000 ms) */
   maxWaitTimeMs?: number;
+  /** how long the group waits for a silent member before moving its partitions (default: config/kafka-session.schema.ts) */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /** overrides CONSUMER_RETRY (tests use a short one) */
@@ -134,8 +136,8 @@ export function createKafkajsTransport(opts: KafkajsTransportOptions): KafkaTran
         groupId: options.groupId,
         allowAutoTopicCreation,
         maxWaitTimeInMs: opts.maxWaitTimeMs ?? 1_000,
-        sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: opts.heartbeatIntervalMs ?? 3_000,
+        sessionTimeout: opts.sessionTimeoutMs ?? KAFKA_SESSION_DEFAULTS.sessionTimeoutMs,
+        heartbeatInterval: opts.heartbeatIntervalMs ?? KAFKA_SESSION_DEFAULTS.heartbeatIntervalMs,
         retry: opts.consumerRetry ?? CONSUMER_RETRY,
       });
       return new KafkajsConsumer(consumer, options);
