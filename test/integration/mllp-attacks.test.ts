@@ -12,6 +12,7 @@ import { parseMessage } from '../../src/hl7/parse.js';
 import { HealthServer } from '../../src/service/health.server.js';
 import { mllpMetrics } from '../../src/service/mllp-metrics.js';
 import { MllpClient } from '../support/mllp-client.js';
+import { killServiceProcesses, startServiceProcess } from '../support/service-process.js';
 import { until } from '../support/wait.js';
 
 /**
@@ -394,5 +395,32 @@ describe('when the store keeps failing', () => {
       expect((await h.readyz()).status).toBe(200);
       await client.close();
     });
+  });
+});
+
+describe('when `poems-sentinel run` is given small limits', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-attack-run-'));
+  afterAll(async () => {
+    await killServiceProcesses();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies them, and shows what they did on /metrics', { timeout: 60_000 }, async () => {
+    const service = await startServiceProcess(['--db', join(dir, 'state.db'), '--max-connections', '2', '--max-connections-per-peer', '0', '--first-byte-timeout-ms', '300']);
+    try {
+      const idle = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => {
+        const s = net.connect({ port: service.mllpPort, host: '127.0.0.1' }, () => resolve(s));
+        s.on('error', () => undefined);
+      })));
+      await Promise.all(idle.map(closed));
+      expect(await validSend(service.mllpPort)).toBe('AA');
+      expect(await service.get('/readyz')).toBe(200);
+      const metrics = await (await fetch(`http://127.0.0.1:${service.healthPort}/metrics`)).text();
+      expect(metrics).toContain('poems_sentinel_mllp_connections_closed_total{reason="firstByteTimeout"} 2');
+      expect(metrics).toContain('poems_sentinel_mllp_connection_slots 2');
+      expect(metrics).toContain('poems_sentinel_mllp_acks_total{code="AA"} 1');
+    } finally {
+      await service.stop();
+    }
   });
 });
