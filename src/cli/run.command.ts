@@ -13,7 +13,7 @@ export const RUN_HELP = `Usage: poems-sentinel run [options]
 Runs the service: an MLLP listener, the pipeline, the alert store, health endpoints.
 Without --kafka-brokers and --redis-url it runs embedded (SQLite, no other service needed).
 
-Options (every time limit: 0 = off):
+Options (the timeouts: 0 = none):
   --mllp-host H            bind address (default ${D.mllpHost})
   --mllp-port P            MLLP port (default ${D.mllpPort}; 0 = any free port)
   --max-frame-bytes N      largest message accepted (default ${D.mllpMaxFrameBytes})
@@ -22,8 +22,9 @@ Options (every time limit: 0 = off):
   --first-byte-timeout-ms N      a new connection must start a frame within N ms (default ${D.mllpFirstByteTimeoutMs})
   --idle-timeout-ms N      close a connection N ms after its last message (default ${D.mllpIdleTimeoutMs})
   --frame-timeout-ms N     a frame must be complete N ms after its first byte (default ${D.mllpFrameTimeoutMs})
-  --min-bytes-per-second N a frame still arriving after --min-rate-grace-ms (default ${D.mllpMinRateGraceMs})
-                           must average N bytes/s (default ${D.mllpMinBytesPerSecond})
+  --min-bytes-per-second N a frame still arriving after its grace period must have averaged
+                           N bytes/s (default ${D.mllpMinBytesPerSecond}; 0 = off)
+  --min-rate-grace-ms N    that grace period (default ${D.mllpMinRateGraceMs})
   --unready-after-failing-ms N   /readyz fails once every message got AE for N ms (default ${D.mllpUnreadyAfterFailingMs})
   --tls-key F --tls-cert F serve MLLP over TLS; --tls-ca F --tls-request-cert for mutual TLS
   --health-host H          (default ${D.healthHost})

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The MLLP listener's limits: each one defined here once, with its default. The listener's option
  * schema and the service configuration (`mllp*` keys) both take these fields as they are, so a
- * default cannot be restated in two places and drift. Every time limit reads "0 = off".
+ * default cannot be restated in two places and drift. A timeout of 0 is no timeout.
  *
  * The connection policy is the one nginx and HAProxy use against slow and idle clients: a
  * deadline for a new connection's first frame, a deadline for a frame once it started, a minimum
