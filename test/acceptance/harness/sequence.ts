@@ -15,8 +15,8 @@ import { hl7Ts, type Step } from './feed-builders.js';
 export interface PatientOutcome {
   /** the alert's tier; omit when only the status matters (a withdrawn alert keeps its last tier) */
   tier?: Tier;
-  /** the alert's status, or 'none' when the patient has no alert */
-  status: AlertStatus | 'none';
+  /** the alert's status, or 'none' when the patient has no alert; omit to not check */
+  status?: AlertStatus | 'none';
   /** notifications for this patient, as "tier@episode", in any order; omit to not check */
   notified?: string[];
 }
@@ -29,6 +29,8 @@ export interface SequenceCase {
   patient?: string;
   /** outcomes for other patient keys of the row */
   also?: Record<string, PatientOutcome>;
+  /** every notification of the row, whatever its patient key, as "tier@episode" (any order) */
+  notifications?: string[];
   /** error codes of messages the row expects to be rejected, in order (default none) */
   rejected?: string[];
 }
@@ -84,7 +86,8 @@ function outcomeOf(key: string, want: PatientOutcome, alerts: readonly Alert[], 
   const mine = alerts.filter((a) => a.patientKey === key);
   // one alert per patient and rule (spec §4); if there are more, show the live one
   const alert = mine.find((a) => a.status !== 'withdrawn') ?? mine[0];
-  const got: PatientOutcome = { status: alert?.status ?? 'none' };
+  const got: PatientOutcome = {};
+  if (want.status !== undefined) got.status = alert?.status ?? 'none';
   if (want.tier !== undefined) got.tier = alert?.tier;
   if (want.notified !== undefined) got.notified = notifications.filter((n) => n.patientKey === key).map((n) => `${n.tier}@${n.episode}`).sort();
   return got;
@@ -102,7 +105,10 @@ export function sequenceCases(rows: readonly SequenceCase[]): void {
         got[key] = outcomeOf(key, w, alerts, notifications);
         want[key] = { ...w, ...(w.notified ? { notified: [...w.notified].sort() } : {}) };
       }
-      expect({ outcomes: got, rejected }).toEqual({ outcomes: want, rejected: c.rejected ?? [] });
+      const all = c.notifications === undefined ? {} : { notifications: notifications.map((n) => `${n.tier}@${n.episode}`).sort() };
+      const allWanted = c.notifications === undefined ? {} : { notifications: [...c.notifications].sort() };
+      const actual = { outcomes: got, ...all, rejected };
+      expect(actual, `got ${JSON.stringify(actual)}`).toEqual({ outcomes: want, ...allWanted, rejected: c.rejected ?? [] });
       // one alert per patient and rule (spec §4)
       const live = alerts.filter((a) => a.status !== 'withdrawn').map((a) => a.patientKey);
       expect(new Set(live).size, 'one live alert per patient').toBe(live.length);
