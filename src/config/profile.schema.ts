@@ -23,6 +23,8 @@ const SexThreshold = z.object({ male: z.number().positive(), female: z.number().
 export const SiteProfile = z.object({
   profileVersion: z.string().min(1),
   lookbackMonths: z.number().int().positive(),
+  /** a thrombocytosis/polycythemia is persistent when two abnormal results lie this many calendar days apart (spec §2) */
+  persistenceDays: z.number().int().positive(),
   diagnosisCodes: z.object({
     neuropathy: z.array(Code),
     cidp: z.array(Code),

@@ -8,6 +8,7 @@ import type { Alert } from '../../src/domain/alert.js';
 import { expectedOutcomes, type FeedOptions } from '../../src/generate/synthetic-feed.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
 import { replay, type ReplaySummary } from '../../src/jobs/replay.job.js';
+import { RULE_VERSION } from '../../src/rules/poems.rule.js';
 import { outcomeMismatches } from '../support/outcomes.js';
 
 /** Writes the feed, replays it into a fresh SQLite file, returns the alerts and the summary. */
@@ -52,6 +53,7 @@ describe('when a generated feed is replayed end to end', () => {
   it('writes alerts with the contract fields (rule version 2)', () => {
     for (const a of alerts) {
       expect(a.patientKey).toMatch(/^SYNTH\|/);
+      expect(a.ruleVersion).toBe(RULE_VERSION);
       expect(a.ruleVersion).toMatch(/^2\./);
       expect(a.profileVersion).toBe(DEFAULT_PROFILE.profileVersion);
       expect(Array.isArray(a.criteriaMet) && Array.isArray(a.criteriaMissing) && Array.isArray(a.suggestedWorkup)).toBe(true);
