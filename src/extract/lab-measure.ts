@@ -18,6 +18,19 @@ export interface LabReading {
   measurement?: Measurement;
 }
 
+/**
+ * OBX-6 (its identifier, else its text). A power sent with an unescaped "^" ("10^9/L") splits
+ * OBX-6 into components "10" and "9/L": such a pair is joined again.
+ */
+export function unitText(obx: Segment, ctx: ExtractContext): string {
+  const { d } = ctx;
+  const raw = field(obx, 6);
+  const first = text(component(raw, 1, d), d).trim();
+  const second = text(component(raw, 2, d), d).trim();
+  if (/(?:^|[x×*])10$/i.test(first) && /^[0-9]/.test(second)) return `${first}^${second}`;
+  return first || second;
+}
+
 export const KIND_OF: Record<MeasuredRole, Measurement['kind']> = { platelets: 'thrombocytosis', hemoglobin: 'polycythemia', hematocrit: 'polycythemia', vegf: 'vegfHigh' };
 
 /** A measured value converted to its analyte's unit and checked for plausibility. */
@@ -38,7 +51,7 @@ export function measure(role: MeasuredRole, obx: Segment, at: At, ctx: ExtractCo
   const shown = text(field(obx, 5), d).trim();
   if (shown === '') return { ok: false, notes: [] };
   const v = readLabValue(field(obx, 5), d);
-  const obx6 = text(component(field(obx, 6), 1, d), d).trim() || text(component(field(obx, 6), 2, d), d).trim();
+  const obx6 = unitText(obx, ctx);
   const seen = `${shown} ${obx6}`.trim();
   if (v === null) return { ok: false, notes: [unreadNote(ctx, 'VALUE_UNREADABLE', at, { kind, text: seen, detail: `not a number for ${role}` })] };
   const sent = obx6 || (v.unit ?? '');

@@ -1,9 +1,9 @@
-import { component, field, text, type Segment } from '../hl7/message.js';
+import { field, text, type Segment } from '../hl7/message.js';
 import type { LabRole } from './compiled-profile.js';
 import { makeFinding, type ExtractContext } from './context.js';
 import { readFlcRatio } from './lab-flc.js';
 import { unreadNote, type At } from './lab-note.js';
-import { KIND_OF, measure, round, type Group, type LabReading } from './lab-measure.js';
+import { KIND_OF, measure, round, unitText, type Group, type LabReading } from './lab-measure.js';
 import { isAbove, readLabValue } from './lab-value.js';
 import { readVegf } from './lab-vegf.js';
 
@@ -51,7 +51,7 @@ function readMSpike(obx: Segment, at: At, ctx: ExtractContext): LabReading {
   const shown = text(field(obx, 5), d).trim();
   if (shown === '') return NOTHING;
   const v = readLabValue(field(obx, 5), d);
-  const unit = text(component(field(obx, 6), 1, d), d).trim() || (v?.unit ?? '');
+  const unit = unitText(obx, ctx) || (v?.unit ?? '');
   const clone = (extra: { value?: number; unit?: string }) =>
     makeFinding(ctx, 'clone', at, { ...extra, qualifiers: { lightChain: 'unknown', heavyChain: 'unknown', method: 'spep' } });
   if (v !== null) return { findings: isAbove(v, 0) ? [clone({ value: v.value, ...(unit ? { unit } : {}) })] : [], notes: [] };
