@@ -22,10 +22,18 @@ register('icd9', ['I9', 'I9C', 'I9CM', 'ICD9', 'ICD-9-CM', '2.16.840.1.113883.6.
 register('snomed', ['SCT', 'SNM', 'SNM3', 'SNOMED', 'SNOMEDCT', 'SNOMED-CT', '2.16.840.1.113883.6.96', 'http://snomed.info/sct']);
 register('loinc', ['LN', 'LOINC', '2.16.840.1.113883.6.1', 'http://loinc.org']);
 
+/** National and vendor variants: I10GM, ICD10NL, I9CM… (procedure code systems I10P, ICD10PCS, I9CP are not diagnoses). */
+const ICD10_FAMILY = /^(?:ICD|I)10(?!.*(?:PCS|P)$)[A-Z]{0,5}$/;
+const ICD9_FAMILY = /^(?:ICD|I)9(?!.*(?:PCS|P)$)[A-Z]{0,4}$/;
+
 export function codingSystem(raw: string): CodingSystem {
   const s = spelling(raw);
   if (s === '') return 'empty';
-  return SYSTEMS.get(s) ?? 'other';
+  const known = SYSTEMS.get(s);
+  if (known) return known;
+  if (ICD10_FAMILY.test(s)) return 'icd10';
+  if (ICD9_FAMILY.test(s)) return 'icd9';
+  return 'other';
 }
 
 /** The key a site uses for a coding system of its own in `other` (upper case, no separators). */
