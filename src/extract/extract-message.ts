@@ -6,7 +6,7 @@ import type { CompiledProfile } from './compiled-profile.js';
 import type { ExtractContext } from './context.js';
 import { extractDiagnoses } from './diagnoses.js';
 import { extractObservations } from './observations.js';
-import { identityFromCx, identityFromPid, sexFromPid, type IdentityRules } from './patient.js';
+import { identityFromCx, identityFromPid, sexFromPid, type IdentityRules, type PatientIdentity } from './patient.js';
 
 const MERGE_EVENTS = new Set(['A34', 'A36', 'A40']);
 const CONTENT_SEGMENTS = new Set(['OBX', 'DG1', 'PRB', 'MRG']);
@@ -28,8 +28,9 @@ export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receiv
   const d = msg.delimiters;
   const rules = identityRules(msg, profile);
   const pid = firstSegment(msg, 'PID');
-  const patientKey = pid ? (identityFromPid(pid, d, rules)?.key ?? null) : null;
-  const merges = [...readAliases(msg, rules), ...(msg.type === 'ADT' && MERGE_EVENTS.has(msg.trigger) ? readMerges(msg, rules) : [])];
+  const identities = msg.segments.filter((s) => s.id === 'PID').map((s) => identityFromPid(s, d, rules));
+  const patientKey = identities[0]?.key ?? null;
+  const merges = [...aliasLinks(identities), ...(msg.type === 'ADT' && MERGE_EVENTS.has(msg.trigger) ? readMerges(msg, rules) : [])];
   if (!msg.segments.some((s) => CONTENT_SEGMENTS.has(s.id))) return { patientKey, results: [], merges, unread: [] };
 
   const ctx: ExtractContext = {
@@ -49,15 +50,8 @@ export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receiv
 }
 
 /** Spec §1.3: the alias-type identifiers of each PID-3 are linked to its key, as merges are. */
-function readAliases(msg: Hl7Message, rules: IdentityRules): MessageEffects['merges'] {
-  const out: MessageEffects['merges'] = [];
-  for (const seg of msg.segments) {
-    if (seg.id !== 'PID') continue;
-    const identity = identityFromPid(seg, msg.delimiters, rules);
-    if (identity === null) continue;
-    for (const alias of identity.aliases) out.push({ prior: alias, survivor: identity.key, kind: 'alias' });
-  }
-  return out;
+function aliasLinks(identities: (PatientIdentity | null)[]): MessageEffects['merges'] {
+  return identities.flatMap((id) => (id === null ? [] : id.aliases.map((alias) => ({ prior: alias, survivor: id.key, kind: 'alias' as const }))));
 }
 
 /** Each PID/MRG pair of a merge: MRG-1 (prior, same identity rules) into PID-3 (survivor). A40 may repeat the pair. */
