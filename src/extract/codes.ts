@@ -26,7 +26,20 @@ register('loinc', ['LN', 'LOINC', '2.16.840.1.113883.6.1', 'http://loinc.org']);
 const ICD10_FAMILY = /^(?:ICD|I)10(?!.*(?:PCS|P)$)[A-Z]{0,5}$/;
 const ICD9_FAMILY = /^(?:ICD|I)9(?!.*(?:PCS|P)$)[A-Z]{0,4}$/;
 
+/** Senders use a handful of spellings: each is read once (bounded, so a hostile feed cannot grow it). */
+const seen = new Map<string, CodingSystem>();
+
 export function codingSystem(raw: string): CodingSystem {
+  let system = seen.get(raw);
+  if (system === undefined) {
+    system = readSystem(raw);
+    if (seen.size >= 1000) seen.clear();
+    seen.set(raw, system);
+  }
+  return system;
+}
+
+function readSystem(raw: string): CodingSystem {
   const s = spelling(raw);
   if (s === '') return 'empty';
   const known = SYSTEMS.get(s);

@@ -1,5 +1,6 @@
 import type { SiteProfile } from '../config/profile.schema.js';
 import { DiagnosisMatcher } from './diagnosis-codes.js';
+import { compileIdentity, type CompiledIdentity } from './patient.js';
 import { compileUnits, type CompiledUnits } from './units.js';
 
 export type LabRole = 'platelets' | 'hemoglobin' | 'hematocrit' | 'vegf' | 'mSpike' | 'flcRatio' | 'freeLambda' | 'serumIfe' | 'urineIfe';
@@ -11,6 +12,8 @@ export interface CompiledProfile {
   readonly diagnoses: DiagnosisMatcher;
   /** unit tables of the measured analytes (spec §1.1) */
   readonly units: CompiledUnits;
+  /** how a patient key is chosen (spec §1.3) */
+  readonly identity: CompiledIdentity;
   /** normalised LOINC → role */
   readonly labRoles: ReadonlyMap<string, LabRole>;
   /** "SYSTEM|CODE" (upper case) or "|CODE" for any system → LOINC */
@@ -38,6 +41,7 @@ export function compileProfile(profile: SiteProfile): CompiledProfile {
     profile,
     diagnoses: new DiagnosisMatcher(profile.diagnosisCodes),
     units: compileUnits(profile.labs),
+    identity: compileIdentity(profile.identity),
     labRoles,
     localCodes,
     textValueTypes: new Set(profile.textValueTypes.map((t) => t.toUpperCase())),

@@ -116,10 +116,12 @@ const SUFFIX_WORD: Record<CertaintySuffix, string> = { G: 'confirmed', V: 'suspe
  * the message's event time (EVN-2, else MSH-7), with DG1-5 kept as `onset`.
  */
 export function extractDiagnoses(ctx: ExtractContext): ResultVersion[] {
+  const diagnoses = readDiagnoses(ctx);
+  if (diagnoses.length === 0) return [];
   const evn = firstSegment(ctx.msg, 'EVN');
   const observedAt = (evn ? hl7TimeToIso(component(field(evn, 2), 1, ctx.d)) : '') || ctx.messageTime;
   const out: ResultVersion[] = [];
-  for (const dx of readDiagnoses(ctx)) {
+  for (const dx of diagnoses) {
     const key = keyOf(dx);
     if (key === null) continue;
     const mainKey = `DG1|${key}`;

@@ -11,13 +11,15 @@ import { identityFromCx, identityFromPid, sexFromPid, type IdentityRules, type P
 const MERGE_EVENTS = new Set(['A34', 'A36', 'A40']);
 const CONTENT_SEGMENTS = new Set(['OBX', 'DG1', 'PRB', 'MRG']);
 
-/** The site's identity rules for this message's sender (MSH-4). */
+/** The site's identity rules for this message's sender (MSH-4, read only when an authority is missing). */
 function identityRules(msg: Hl7Message, profile: CompiledProfile): IdentityRules {
-  const d = msg.delimiters;
-  const msh = firstSegment(msg, 'MSH');
-  const msh4 = msh ? field(msh, 4) : '';
-  const namespace = text(component(msh4, 1, d), d).trim() || msg.sendingFacility;
-  return { identity: profile.profile.identity, facility: { full: text(msh4, d).trim(), namespace } };
+  const facility = () => {
+    const d = msg.delimiters;
+    const msh = firstSegment(msg, 'MSH');
+    const msh4 = msh ? field(msh, 4) : '';
+    return { full: text(msh4, d).trim(), namespace: text(component(msh4, 1, d), d).trim() || msg.sendingFacility };
+  };
+  return { identity: profile.identity, facility };
 }
 
 /**

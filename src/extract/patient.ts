@@ -4,23 +4,44 @@ import type { Delimiters } from '../hl7/delimiters.js';
 import { component, field, repetitions, subcomponent, text, type Segment } from '../hl7/message.js';
 import { makePatientKey, type PatientKey } from '../domain/patient-key.js';
 
+/** The identity profile as lookups (upper-case sets), built once per profile. */
+export interface CompiledIdentity {
+  readonly profile: IdentityProfile;
+  readonly authorities: readonly string[];
+  readonly placeholders: ReadonlySet<string>;
+  readonly aliasTypes: ReadonlySet<string>;
+  readonly nonPatientTypes: ReadonlySet<string>;
+}
+
+const upper = (xs: readonly string[]) => xs.map((x) => x.trim().toUpperCase());
+
+export function compileIdentity(identity: IdentityProfile): CompiledIdentity {
+  return {
+    profile: identity,
+    authorities: upper(identity.authorities),
+    placeholders: new Set(upper(identity.placeholders)),
+    aliasTypes: new Set(upper(identity.aliasTypes)),
+    nonPatientTypes: new Set(upper(identity.nonPatientTypes)),
+  };
+}
+
 /** How identifiers are read: the site's identity rules and the sender, for a missing authority. */
 export interface IdentityRules {
-  identity: IdentityProfile;
-  /** MSH-4 as sent (decoded) and its namespace id MSH-4.1 */
-  facility: { full: string; namespace: string };
+  identity: CompiledIdentity;
+  /** MSH-4 as sent (decoded) and its namespace id MSH-4.1; read only when an authority is missing */
+  facility: () => { full: string; namespace: string };
 }
 
 /** Without a profile (the Kafka partition key): the default rules, no sender. */
-const NO_SITE: IdentityRules = { identity: DEFAULT_IDENTITY, facility: { full: '', namespace: '' } };
+const NO_SITE: IdentityRules = { identity: compileIdentity(DEFAULT_IDENTITY), facility: () => ({ full: '', namespace: '' }) };
 
 interface Cx { id: string; authority: string; type: string }
 
 /** One digit repeated (999999999, 0000000) is what systems send when they have no number. */
 const REPEATED_DIGIT = /^(\d)\1+$/;
 
-function isPlaceholder(id: string, identity: IdentityProfile): boolean {
-  return REPEATED_DIGIT.test(id) || identity.placeholders.some((p) => p.trim().toUpperCase() === id.toUpperCase());
+function isPlaceholder(id: string, identity: CompiledIdentity): boolean {
+  return REPEATED_DIGIT.test(id) || (identity.placeholders.size > 0 && identity.placeholders.has(id.toUpperCase()));
 }
 
 /**
@@ -29,14 +50,22 @@ function isPlaceholder(id: string, identity: IdentityProfile): boolean {
  * MSH-4.1 itself (spec §1.3): "I01" from HOSP and "I01^^^HOSP^MR" are one patient.
  */
 function readCx(raw: string, d: Delimiters, rules: IdentityRules): Cx[] {
-  const { identity, facility } = rules;
-  const fallback = identity.authorityByFacility[facility.full] ?? identity.authorityByFacility[facility.namespace] ?? facility.namespace;
+  const { identity } = rules;
+  let fallback: string | undefined;
+  const senderAuthority = (): string => {
+    if (fallback === undefined) {
+      const { full, namespace } = rules.facility();
+      const byFacility = identity.profile.authorityByFacility;
+      fallback = byFacility[full] ?? byFacility[namespace] ?? namespace;
+    }
+    return fallback;
+  };
   const out: Cx[] = [];
   for (const rep of repetitions(raw, d)) {
     const id = text(component(rep, 1, d), d).trim();
     if (id === '' || isPlaceholder(id, identity)) continue;
     const cx4 = component(rep, 4, d);
-    const authority = text(subcomponent(cx4, 1, d), d).trim() || text(subcomponent(cx4, 2, d), d).trim() || fallback;
+    const authority = text(subcomponent(cx4, 1, d), d).trim() || text(subcomponent(cx4, 2, d), d).trim() || senderAuthority();
     out.push({ id, authority, type: text(component(rep, 5, d), d).trim().toUpperCase() });
   }
   return out;
@@ -47,16 +76,14 @@ function readCx(raw: string, d: Delimiters, rules: IdentityRules): Cx[] {
  * earliest in `identity.authorities`; else the first whose type is not an account, visit,
  * social security, licence or insurance number.
  */
-function chooseKey(ids: Cx[], identity: IdentityProfile): Cx | undefined {
+function chooseKey(ids: Cx[], identity: CompiledIdentity): Cx | undefined {
   const mr = ids.find((c) => c.type === 'MR');
   if (mr) return mr;
   for (const authority of identity.authorities) {
-    const a = authority.trim().toUpperCase();
-    const hit = ids.find((c) => c.authority.toUpperCase() === a);
+    const hit = ids.find((c) => c.authority.toUpperCase() === authority);
     if (hit) return hit;
   }
-  const excluded = new Set(identity.nonPatientTypes.map((t) => t.trim().toUpperCase()));
-  return ids.find((c) => !excluded.has(c.type));
+  return ids.find((c) => !identity.nonPatientTypes.has(c.type));
 }
 
 export interface PatientIdentity {
@@ -71,11 +98,11 @@ export function identityFromCx(raw: string, d: Delimiters, rules: IdentityRules 
   const chosen = chooseKey(ids, rules.identity);
   if (chosen === undefined) return null;
   const key = makePatientKey(chosen.authority, chosen.id);
-  const aliasTypes = new Set(rules.identity.aliasTypes.map((t) => t.trim().toUpperCase()));
+  if (ids.length === 1) return { key, aliases: [] };
   const aliases = new Set<PatientKey>();
   for (const c of ids) {
     const alias = makePatientKey(c.authority, c.id);
-    if (c !== chosen && aliasTypes.has(c.type) && alias !== key) aliases.add(alias);
+    if (c !== chosen && rules.identity.aliasTypes.has(c.type) && alias !== key) aliases.add(alias);
   }
   return { key, aliases: [...aliases] };
 }

@@ -8,6 +8,19 @@ const SUPERSCRIPT: Record<string, string> = { '⁰': '0', '¹': '1', '²': '2', 
  * `10*9`; a leading "x" before the power goes. `mm³` → `mm3`.
  */
 export function normaliseUnit(raw: string): string {
+  let u = normalised.get(raw);
+  if (u === undefined) {
+    u = normalise(raw);
+    // labs use a few dozen spellings; bounded so a feed of free text cannot grow it
+    if (normalised.size >= 1000) normalised.clear();
+    normalised.set(raw, u);
+  }
+  return u;
+}
+
+const normalised = new Map<string, string>();
+
+function normalise(raw: string): string {
   let u = raw.trim().replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹]+/g, (s) => `^${[...s].map((c) => SUPERSCRIPT[c] ?? '').join('')}`);
   u = u.toLowerCase().replace(/\s+/g, '').replace(/[µμ]/g, 'u').replace(/\\s\\/g, '^').replace(/×/g, 'x');
   u = u.replace(/mc(?=[lgm])/g, 'u');
