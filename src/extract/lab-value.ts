@@ -88,7 +88,11 @@ function readStructured(raw: string, sep: string): LabValue | null {
 /** OBX-5 (its first repetition, as sent) as a number, or null when it is not one. */
 export function readLabValue(raw: string, d: Delimiters): LabValue | null {
   const first = repetitions(raw, d)[0] ?? '';
-  if (first.includes(d.component)) return readStructured(first.split(d.component).map((c) => text(c, d)).join('^'), '^');
+  if (first.includes(d.component)) {
+    const parts = first.split(d.component).map((c) => text(c, d));
+    // an ST value with an unescaped "^" in its unit ("512 x10^9/L") is text, not SN
+    return readStructured(parts.join('^'), '^') ?? readText(parts.join('^'));
+  }
   const t = text(first, d).trim();
   return t === '' ? null : readText(t);
 }

@@ -50,6 +50,7 @@ const PLATELETS: [string, Row][] = [
   row(PLT, '512 K/uL', { finding: 512 }, { type: 'ST' }),
   row(PLT, '512 10*3/uL', { finding: 512 }, { type: 'ST' }),
   row(PLT, '512 (H)', { finding: 512 }, { type: 'ST', unit: '10*3/uL' }),
+  row(PLT, '512 x10^9/L', { finding: 512 }, { type: 'ST' }),
   row(PLT, '<10', { normal: 10 }, { type: 'ST', unit: '10*3/uL' }),
   row(PLT, '512', { finding: 512 }, { range: '150-400' }),
   row(PLT, '512000', { finding: 512 }, { range: '150000-450000' }),
