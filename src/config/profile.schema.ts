@@ -21,6 +21,8 @@ export const LocalCode = z.object({
 export const SiteProfile = z.object({
   profileVersion: z.string().min(1),
   lookbackMonths: z.number().int().positive(),
+  /** a thrombocytosis/polycythemia is persistent when two abnormal results lie this many calendar days apart (spec §2) */
+  persistenceDays: z.number().int().positive(),
   diagnosisCodes: DiagnosisCodes,
   /** diagnosis text (DG1-3.2, DG1-4, PRB-3.2) naming one of these makes `poemsKnown` when final and affirmed */
   poemsKnownText: z.array(Phrase),

@@ -8,6 +8,7 @@ import type { Alert } from '../../src/domain/alert.js';
 import { expectedOutcomes } from '../../src/generate/synthetic-feed.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
 import { replay, type ReplaySummary } from '../../src/jobs/replay.job.js';
+import { RULE_VERSION } from '../../src/rules/poems.rule.js';
 import { outcomeMismatches } from '../support/outcomes.js';
 
 const FEED = { patients: 300, seed: 7 };
@@ -47,7 +48,7 @@ describe('when a generated feed is replayed end to end', () => {
   it('writes alerts with the contract fields', () => {
     for (const a of alerts) {
       expect(a.patientKey).toMatch(/^SYNTH\|/);
-      expect(a.ruleVersion).toBe('1.0.0');
+      expect(a.ruleVersion).toBe(RULE_VERSION);
       expect(a.profileVersion).toBe(DEFAULT_PROFILE.profileVersion);
       expect(Array.isArray(a.criteriaMet) && Array.isArray(a.criteriaMissing) && Array.isArray(a.suggestedWorkup)).toBe(true);
     }
