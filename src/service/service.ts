@@ -75,7 +75,8 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
 
   let notifying = Promise.resolve(0);
   const notifier = setInterval(() => {
-    notifying = notifying.then(() => state.queue.drain(async () => {})).catch((err: unknown) => {
+    // expired snoozes release the notifications they held back (spec §4), then the queue drains
+    notifying = notifying.then(() => pipeline.sweepSnoozed()).then(() => state.queue.drain(async () => {})).catch((err: unknown) => {
       log.error({ err }, 'notification drain failed');
       return 0;
     });
