@@ -6,7 +6,7 @@ import { REPLAY_HELP, replayCommand } from './cli/replay.command.js';
 import { RUN_HELP, runCommand } from './cli/run.command.js';
 import { VALIDATE_HELP, validateCommand } from './cli/validate.command.js';
 import { EXIT, type Output } from './cli/usage.js';
-import { SentinelError } from './errors.js';
+import { SentinelError, type ErrorCode } from './errors.js';
 import { createLogger } from './logger.js';
 
 const HELP = `Usage: poems-sentinel <command> [options]
@@ -21,6 +21,9 @@ Commands:
   validate   replay a labelled feed and report sensitivity, PPV, alert burden, lead time
 
 Run "poems-sentinel <command> --help" for a command's options.`;
+
+/** errors in what the user asked for (exit 2); every other error is a failure (exit 1) */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'INPUT_UNREADABLE', 'PROFILE_INVALID', 'KAFKA_TOPIC_MISSING', 'JOURNAL_MISMATCH']);
 
 const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP, validate: VALIDATE_HELP };
 
@@ -47,7 +50,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
   } catch (err) {
     if (err instanceof SentinelError) {
       io.err(`poems-sentinel: ${err.code}: ${err.message}`);
-      return err.code === 'USAGE' || err.code === 'INPUT_UNREADABLE' || err.code === 'PROFILE_INVALID' || err.code === 'JOURNAL_MISMATCH' ? EXIT.usage : EXIT.failure;
+      return USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failure;
     }
     io.err(`poems-sentinel: internal error: ${(err as Error).message}`);
     log.error({ err }, 'internal error');
