@@ -35,11 +35,14 @@ export async function kafkaTarget(opts: KafkaTargetOptions): Promise<FeedTarget>
     const inner = await transport.producer();
     producer = opts.connections > 1 ? new CoalescingProducer(inner) : inner;
   } catch (err) {
-    throw new SentinelError('REPLAY_TARGET_UNAVAILABLE', `cannot produce to ${opts.topic} on ${opts.brokers.join(',')} (is the service running with --kafka-brokers? it creates the topic): ${(err as Error).message}`, { cause: err });
+    // KAFKA_UNAVAILABLE (exit 1) or KAFKA_TOPIC_MISSING (exit 2: the user named it), with the likely cause
+    const code = err instanceof SentinelError ? err.code : 'KAFKA_UNAVAILABLE';
+    throw new SentinelError(code, `${(err as Error).message} (the service creates ${opts.topic} when it runs with --kafka-brokers)`, { cause: err });
   }
   return {
     name,
     connect: async () => ({
+      isOpen: () => true,
       async send(message): Promise<Answer> {
         try {
           const result = await publishToIngress(producer, { text: message.text, bytes: message.bytes, origin: `file:${message.file}#${message.index}`, receivedAt: new Date().toISOString() }, opts.topic);

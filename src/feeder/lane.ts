@@ -124,7 +124,14 @@ export class Lane {
     let breaks = 0;
     let first = true;
     for (;;) {
-      const channel = this.channel ?? (await this.reconnect());
+      if (this.channel && !this.channel.isOpen()) {
+        // the service closed it between messages (its idle or first-frame deadline): not a failure
+        void this.channel.close().catch(() => undefined);
+        this.channel = undefined;
+        this.ctx.log.debug({ lane: this.id }, 'connection closed by the service while idle; reopening');
+        if (await this.reconnect(false) === undefined) return;
+      }
+      const channel = this.channel ?? (await this.reconnect(true));
       if (channel === undefined) return; // stopped while reconnecting
       if (first && dueAt !== null) stats.lateness.push(Math.max(0, performance.now() - dueAt));
       first = false;
@@ -176,15 +183,15 @@ export class Lane {
     }
   }
 
-  /** Reopens the connection with back-off; undefined when the run stopped meanwhile. */
-  private async reconnect(): Promise<Channel | undefined> {
+  /** Reopens the connection with back-off (`counted`: after a failure); undefined when the run stopped meanwhile. */
+  private async reconnect(counted: boolean): Promise<Channel | undefined> {
     let last: unknown;
     for (const delay of [0, ...RECONNECT_DELAYS_MS]) {
       if (delay > 0) await sleep(delay, this.ctx.stopping);
       if (this.ctx.stopping.aborted) return undefined;
       try {
         this.channel = await this.ctx.target.connect();
-        this.ctx.stats.summary.reconnects += 1;
+        if (counted) this.ctx.stats.summary.reconnects += 1;
         return this.channel;
       } catch (err) {
         if (!(err instanceof ChannelBroken)) throw err;

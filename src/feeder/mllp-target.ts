@@ -40,6 +40,7 @@ export function mllpTarget(opts: MllpTargetOptions): FeedTarget {
             throw err;
           }
         },
+        isOpen: () => client.usable,
         close: () => client.close(),
       };
     },

@@ -26,6 +26,8 @@ export class ChannelBroken extends Error {
 
 /** One lane's connection to the target. */
 export interface Channel {
+  /** false once the peer closed it (the service closes idle connections): reopen before sending */
+  isOpen(): boolean;
   /** Sends one message and resolves with its answer (null: it asked for none); rejects with ChannelBroken. */
   send(message: FeedMessage): Promise<Answer | null>;
   close(): Promise<void>;

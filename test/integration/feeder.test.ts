@@ -190,8 +190,8 @@ describe('when the service answers AE, AR, or drops the connection', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function withListener(handler: MllpHandler, run: (port: number) => Promise<void>): Promise<void> {
-    const listener = new MllpListener({ port: 0, shutdownTimeoutMs: 200 }, handler, log);
+  async function withListener(handler: MllpHandler, run: (port: number) => Promise<void>, limits: { idleTimeoutMs?: number; firstByteTimeoutMs?: number } = {}): Promise<void> {
+    const listener = new MllpListener({ port: 0, shutdownTimeoutMs: 200, ...limits }, handler, log);
     const { port } = await listener.start();
     try {
       await run(port);
@@ -286,6 +286,18 @@ describe('when the service answers AE, AR, or drops the connection', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('reopens, quietly, a connection the service closed while it was idle between paced messages', async () => {
+    const few = join(dir, 'few.hl7');
+    writeFileSync(few, readFileSync(input, 'latin1').split('\r\n').slice(0, 6).join('\r\n'), 'latin1');
+    const accepted: MllpHandler = async (raw) => ({ code: 'AA', message: parseMessage(raw.text) });
+    await withListener(accepted, async (port) => {
+      const { done, sent } = feed({ inputs: [few], target: { kind: 'mllp', host: '127.0.0.1', port }, pacing: { kind: 'rate', perSecond: 5 }, connections: 2, journalPath: join(dir, 'idle.journal') });
+      const summary = await done;
+      expect(summary).toMatchObject({ delivered: 6, acks: { AA: 6, AE: 0, AR: 0 }, reconnects: 0, undelivered: 0, errors: {} });
+      expect(sent.map((x) => x.index).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    }, { idleTimeoutMs: 60, firstByteTimeoutMs: 60 });
   });
 
   it('fails at once, before sending, when nothing listens', async () => {
