@@ -29,6 +29,7 @@ interface Line { f: string; i: number; id: string; a: string }
  */
 export class ReplayJournal {
   private readonly done = new Map<string, Map<number, string>>();
+  private readonly names = new Map<string, string>();
   private pending: string[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -83,7 +84,12 @@ export class ReplayJournal {
 
   /** The file as the journal names it (relative to the journal). */
   name(file: string): string {
-    return relative(dirname(resolve(this.path)), resolve(file)).split('\\').join('/');
+    let name = this.names.get(file);
+    if (name === undefined) {
+      name = relative(dirname(resolve(this.path)), resolve(file)).split('\\').join('/');
+      this.names.set(file, name);
+    }
+    return name;
   }
 
   /** The control id journaled for this position, or undefined when it was not acknowledged. */

@@ -162,7 +162,7 @@ export class Lane {
       }
       stats.latency.push(performance.now() - sentAt);
       const outcome = answer.outcome ?? 'AE';
-      const label = `${outcome} ${answer.errorCode || answer.code}`;
+      const label = `${outcome} ${answer.outcome === null ? `MSA-1 ${answer.code || '(empty)'}` : answer.errorCode || '(no error code)'}`;
       if (outcome === 'AE' && errors < policy.retries && !stopping.aborted) {
         errors += 1;
         stats.summary.retries += 1;

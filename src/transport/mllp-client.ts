@@ -151,8 +151,7 @@ export class MllpClient {
       }
       this.waiting.push({
         frame: encodeFrame(body),
-        // MSH-10 as the listener echoes it in MSA-2 (read from the first line, still escaped)
-        controlId: controlIdFromRaw(body.subarray(0, 2048).toString('latin1')),
+        controlId: expectedControlId(body),
         expectAck: options.expectAck ?? true,
         timeoutMs: options.timeoutMs ?? this.opts.ackTimeoutMs ?? 30_000,
         resolve,
@@ -246,4 +245,12 @@ export class MllpClient {
     this.waiting.length = 0;
     this.socket.destroy();
   }
+}
+
+/** MSH-10 as a listener echoes it in MSA-2: from the first segment, decoded as the listener decodes, still escaped. */
+function expectedControlId(body: Buffer): string {
+  const cr = body.indexOf(0x0d);
+  const lf = body.indexOf(0x0a);
+  const end = Math.min(cr < 0 ? body.length : cr, lf < 0 ? body.length : lf);
+  return controlIdFromRaw(decodeHl7Bytes(body.subarray(0, end)).text);
 }

@@ -100,6 +100,18 @@ describe('when the MLLP client sends to the listener', () => {
     });
   });
 
+  it('matches the ACK of a message whose MSH-10 is not ASCII, or whose header is long', async () => {
+    await withListener(accept, async (port) => {
+      const client = await MllpClient.connect({ host: '127.0.0.1', port });
+      const accented = oru().text.replace(/\|CLI\d+-\d+\|/, '|CTRL-\u00e9\u00df-1|');
+      expect(await client.send(accented)).toMatchObject({ outcome: 'AA', controlId: 'CTRL-\u00e9\u00df-1' });
+      const msg = oru();
+      const long = msg.text.replace('|SYNTHLIS|', `|${'S'.repeat(3000)}|`);
+      expect(await client.send(long)).toMatchObject({ outcome: 'AA', controlId: msg.id });
+      await client.close();
+    });
+  });
+
   it('reads AR with our error code from ERR-3', async () => {
     const reject: MllpHandler = async (raw) => ({ code: 'AR', message: parseMessage(raw.text), error: { code: 'HL7_NO_PATIENT_ID', text: 'no PID-3' } });
     await withListener(reject, async (port) => {
