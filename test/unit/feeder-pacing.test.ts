@@ -88,7 +88,7 @@ describe('when the summary is computed', () => {
     expect(text).toMatch(/retries: +2 \(AE STORE_UNAVAILABLE 2\)/);
     expect(text).toMatch(/latency ms: +p50 4\.0, p90 6\.0, p99 6\.0, max 6\.0/);
     expect(text).toMatch(/late vs schedule: +p99 1\.0, max 1\.0 ms/);
-    expect(text).toMatch(/rate: +5 messages\/s \(2\.00 s\)/);
+    expect(text).toMatch(/rate: +4\.5 messages\/s \(2\.00 s\)/);
     expect(text).toMatch(/undelivered: +1/);
   });
 });
