@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(BIN))('when an analyst replays a feed into a running
   it('on Ctrl-C prints the summary so far and exits 1; --resume sends the rest; a changed file is refused with exit 2', { timeout: 60_000 }, async () => {
     const journal = `${input}.replay-journal`;
     let pid = 0;
-    const interrupted = cli(['replay', input, '--to-mllp', `127.0.0.1:${service.mllpPort}`, '--rate', '40/s'], { onStart: (p) => (pid = p) });
+    const interrupted = cli(['replay', input, '--to-mllp', `127.0.0.1:${service.mllpPort}`, '--rate', '20/s'], { onStart: (p) => (pid = p) });
     // the journal is synced within a second of the first ACKs
     await until('the first journal entries', () => existsSync(journal) && readFileSync(journal, 'utf8').trim().split('\n').length > 2, 20_000, 50);
     process.kill(pid, 'SIGINT');
