@@ -59,7 +59,11 @@ export function deidentifyMessage(msg: Hl7Message, o: MessageOptions): string {
         return '';
       }
       const visit: Visit = (leaf, atom) => transformLeaf(leaf, atom, where);
-      const field = (rep: string): string => (seg.id === 'OBX' && n === 5 ? observationValue(seg, rep, visit) : walk(node, rep, 0, d, visit));
+      const field = (rep: string): string => {
+        const after = seg.id === 'OBX' && n === 5 ? observationValue(seg, rep, visit) : walk(node, rep, 0, d, visit);
+        // what was removed leaves no trailing delimiters ("^^" for a removed name)
+        return after === rep ? rep : trimTrailing(after, d);
+      };
       return raw.includes(d.repetition) ? raw.split(d.repetition).map(field).join(d.repetition) : field(raw);
     });
     while (fields.length > (seg.id === 'MSH' ? 3 : 1) && fields[fields.length - 1] === '') fields.pop();
@@ -154,6 +158,12 @@ function walk(node: TypeNode, raw: string, level: Level, d: Delimiters, visit: V
   const sep = level === 0 ? d.component : d.subcomponent;
   if (!raw.includes(sep)) return walk(partNode(node, 1), raw, (level + 1) as Level, d, visit);
   return raw.split(sep).map((p, i) => walk(partNode(node, i + 1), p, (level + 1) as Level, d, visit)).join(sep);
+}
+
+function trimTrailing(value: string, d: Delimiters): string {
+  let end = value.length;
+  while (end > 0 && (value[end - 1] === d.component || value[end - 1] === d.subcomponent)) end -= 1;
+  return value.slice(0, end);
 }
 
 /**

@@ -68,7 +68,7 @@ const ID_LIKE = new RegExp(`${B}(?:\\d{7,}|(?=[A-Z0-9-]*\\d{5})(?=[A-Z0-9-]*[A-Z
 const DATE_PATTERNS: readonly { re: RegExp; kind: 'compact' | 'ymd' | 'dmyOrMdy' | 'dMonY' | 'monDY' | 'monY' }[] = [
   { kind: 'compact', re: new RegExp(`${B}(\\d{4})(\\d{2})(\\d{2})((?:\\d{2}){0,3})${E}`, 'gu') },
   { kind: 'ymd', re: new RegExp(`(?<![\\p{L}\\p{N}.])(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})(?![\\p{N}])`, 'gu') },
-  { kind: 'dmyOrMdy', re: new RegExp(`(?<![\\p{L}\\p{N}./-])(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4}|\\d{2}(?=\\s|$|[,;:)\\]]))(?![\\p{N}]|[-/.]\\d)`, 'gu') },
+  { kind: 'dmyOrMdy', re: new RegExp(`(?<![\\p{L}\\p{N}./-])(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4}|\\d{2}(?=\\s|$|[,;:.)\\]]))(?![\\p{N}]|[-/.]\\d)`, 'gu') },
   { kind: 'dMonY', re: new RegExp(`${B}(\\d{1,2})(?:st|nd|rd|th)?(?:\\s+of)?[\\s-]+(${MONTH_RE})\\.?,?[\\s-]+(\\d{4})(?![\\p{N}])`, 'giu') },
   { kind: 'monDY', re: new RegExp(`${B}(${MONTH_RE})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})(?![\\p{N}])`, 'giu') },
   { kind: 'monY', re: new RegExp(`${B}(${MONTH_RE})\\.?,?\\s+(\\d{4})(?![\\p{N}])`, 'giu') },
@@ -150,7 +150,7 @@ export class TextScrubber {
     if (ids.length > 0) apply(spacedAlternation(ids, '[\\s./-]?'), 'identifier', token('[ID]'));
     if (digits.length > 0) {
       const phones = this.phones.filter((p) => digits.includes(p));
-      if (phones.length > 0) apply(spacedAlternation(phones, '[\\s().+-]*'), 'telephone', token('[PHONE]'));
+      if (phones.length > 0) apply(spacedAlternation(phones, '[\\s().+-]*', '[+(]?'), 'telephone', token('[PHONE]'));
       for (const p of DATE_PATTERNS) apply(p.re, 'date', (m) => this.date(p.kind, m));
       apply(SSN, 'ssn', token('[SSN]'));
       const [phone, international, labelled] = PHONE_PATTERNS as [RegExp, RegExp, RegExp];
@@ -171,7 +171,7 @@ export class TextScrubber {
     const names = this.nameWords.filter((w) => lower.includes(w.toLowerCase()));
     if (names.length > 0) {
       const all = alt(names);
-      apply(new RegExp(`${B}(?:(?:${TITLES})\\.?\\s+(?:${all})|(?:${all})(?:[\\s,.]+(?:${all}))+)${E}`, 'giu'), 'name', token('[NAME]'));
+      apply(new RegExp(`${B}(?:(?:${TITLES})\\.?\\s+(?:${all})|(?:${all})(?:[\\s,.^]+(?:${all}))+)${E}`, 'giu'), 'name', token('[NAME]'));
       const alone = names.filter((w) => w.length >= 3 && !STOP_WORDS.has(w.toLowerCase()));
       if (alone.length > 0) apply(new RegExp(`${B}(?:${alt(alone)})${E}`, 'giu'), 'name', token('[NAME]'));
     }
@@ -312,8 +312,8 @@ function alt(words: readonly string[]): string {
 }
 
 /** One pattern for many values: each value's characters with optional separators between them. */
-function spacedAlternation(values: readonly string[], sep: string): RegExp {
+function spacedAlternation(values: readonly string[], sep: string, lead = ''): RegExp {
   const distinct = [...new Set(values)].sort((a, b) => b.length - a.length);
   const body = distinct.map((v) => [...v].map(escapeRe).join(sep)).join('|');
-  return new RegExp(`${B}(?:${body})${E}`, 'giu');
+  return new RegExp(`${B}${lead}(?:${body})${E}`, 'giu');
 }
