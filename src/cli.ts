@@ -5,6 +5,7 @@ import { GENERATE_HELP, generateCommand } from './cli/generate.command.js';
 import { PROFILE_HELP, profileCommand } from './cli/profile.command.js';
 import { REPLAY_HELP, replayCommand } from './cli/replay.command.js';
 import { RUN_HELP, runCommand } from './cli/run.command.js';
+import { VALIDATE_HELP, validateCommand } from './cli/validate.command.js';
 import { EXIT, type Output } from './cli/usage.js';
 import { SentinelError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -19,10 +20,11 @@ Commands:
   generate   write a synthetic HL7 v2 feed
   profile    check a site profile
   alerts     list, export, acknowledge, dismiss or snooze alerts
+  validate   replay a labelled feed and report sensitivity, PPV, alert burden, lead time
 
 Run "poems-sentinel <command> --help" for a command's options.`;
 
-const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, deidentify: DEIDENTIFY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP };
+const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, deidentify: DEIDENTIFY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP, validate: VALIDATE_HELP };
 
 /** Runs one command; returns the exit status. Bad input is a message and status 2, never a stack trace. */
 export async function main(argv: string[], io: Output): Promise<number> {
@@ -37,6 +39,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
       case 'generate': return await generateCommand(args, io);
       case 'profile': return await profileCommand(args, io);
       case 'alerts': return await alertsCommand(args, io);
+      case 'validate': return await validateCommand(args, io, log);
       case undefined: case '-h': case '--help': case 'help':
         io.out(HELP);
         return command === undefined ? EXIT.usage : EXIT.ok;

@@ -2,6 +2,7 @@
  * The catalogue of stable error codes. Every rejected message and every failure that reaches a
  * user carries one of these codes. `permanent` picks the outcome at the edges: a permanent error
  * is dead-lettered (MLLP: AR), a transient one is retried (MLLP: AE).
+ * A `warning` code never rejects a message: it is logged and counted, and the message is applied.
  * docs/error-codes.md lists every code; a test keeps the two equal.
  */
 export const ERROR_CODES = {
@@ -21,7 +22,8 @@ export const ERROR_CODES = {
   PROFILE_INVALID: { permanent: true, summary: 'the site profile file does not validate' },
   INPUT_UNREADABLE: { permanent: true, summary: 'an input file or directory could not be read' },
   USAGE: { permanent: true, summary: 'bad command-line usage' },
-} as const satisfies Record<string, { permanent: boolean; summary: string }>;
+  CONTROL_ID_REUSED: { permanent: false, warning: true, summary: 'warning, not a rejection: a (sending facility, MSH-10) seen before with other content (a restarted counter); the message is applied and counted' },
+} as const satisfies Record<string, { permanent: boolean; summary: string; warning?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -25,7 +25,7 @@ Options:
   --key-file K       the secret key, at least ${MIN_KEY_BYTES} bytes (required; e.g.
                      "openssl rand -hex 32 > K"); never written to output or logs
   --safe-harbor      dates to the year, report text dropped
-  --profile FILE     site profile (its identity.aliasTypes link aliases; default: built-in)
+  --profile FILE     site profile (its identity rules say who a message's patient is; default: built-in)
   -h, --help         this help
 
 Exit status: 0 when every file was processed (unparseable messages are reported, never copied),
@@ -53,7 +53,7 @@ export async function deidentifyCommand(args: string[], io: Output, log: Logger)
     outDir: values.out,
     key,
     safeHarbor: values['safe-harbor'] === true,
-    aliasTypes: profile.identity.aliasTypes,
+    identity: profile.identity,
     log,
     now: new Date(),
     onProgress: bar,

@@ -3,7 +3,9 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import type { IdentityProfile } from '../config/profile-identity.schema.js';
 import { expandInputs, readHl7File } from '../consumers/file.consumer.js';
+import { compileIdentity } from '../extract/patient.js';
 import { SentinelError, type ErrorCode } from '../errors.js';
 import { parseMessage } from '../hl7/parse.js';
 import type { Hl7Message } from '../hl7/message.js';
@@ -23,8 +25,8 @@ export interface DeidentifyOptions {
   /** the secret key (at least 32 bytes); never written anywhere */
   key: Buffer;
   safeHarbor: boolean;
-  /** identifier types linked as aliases of the patient key (site profile identity.aliasTypes) */
-  aliasTypes: readonly string[];
+  /** the site's patient identity rules (profile `identity`): who a message's patient is */
+  identity: IdentityProfile;
   log: Logger;
   /** when the run started: ages are reckoned at it for a message without a readable MSH-7 */
   now: Date;
@@ -43,7 +45,7 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
   const started = performance.now();
   const hash = new KeyedHash(o.key);
   const jobs = await plan(o.inputs, o.outDir);
-  const aliasTypes = new Set(o.aliasTypes.map((t) => t.toUpperCase()));
+  const identity = compileIdentity(o.identity);
   const log = o.log.child({ component: 'deidentify' });
 
   const groups = new PatientGroups();
@@ -52,7 +54,7 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
       if (item.kind !== 'message') continue;
       const msg = tryParse(item.text);
       if (!msg) continue;
-      const { key, linked } = messagePatients(msg, aliasTypes);
+      const { key, linked } = messagePatients(msg, identity);
       if (key !== null) groups.see(key);
       if (key !== null) for (const other of linked) groups.link(key, other);
     }
@@ -104,7 +106,7 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
           reject(err.code);
           continue;
         }
-        const { key } = messagePatients(msg, aliasTypes);
+        const { key } = messagePatients(msg, identity);
         // a message without a patient (an instrument result, an ACK) moves with its facility and file
         const days = offsetOf(key !== null ? `date-offset|${groups.representative(key)}` : `date-offset-facility|${msg.sendingFacility}|${fileKey}`);
         chunk += `${deidentifyMessage(msg, { pseudonyms, days, safeHarbor: o.safeHarbor, fallbackDate, counts })}\r\n`;

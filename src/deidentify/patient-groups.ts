@@ -1,25 +1,35 @@
-import { component, firstSegment, repetitions, type Hl7Message } from '../hl7/message.js';
-import { patientKeyFromCx, patientKeyFromPid } from '../extract/patient.js';
 import type { PatientKey } from '../domain/patient-key.js';
+import { identityFromCx, identityFromPid, type CompiledIdentity, type IdentityRules } from '../extract/patient.js';
+import { component, field, firstSegment, text, type Hl7Message } from '../hl7/message.js';
+
+const MERGE_EVENTS = new Set(['A34', 'A36', 'A40']);
 
 /**
- * The patient of a message as the product computes it (`patientKeyFromPid`), and the keys the
- * product joins to it: aliases in the same PID-3 (identifier types of the profile's
- * `identity.aliasTypes`) and the prior identifier of a merge (MRG-1).
+ * The patient of a message as the product computes it (`identityFromPid` under the site's
+ * identity rules: authority from the sender when missing, placeholders skipped), and the keys
+ * the product joins to it: the aliases of its PID-3 and, in a merge (A34/A36/A40), MRG-1.
+ *
+ * The sender accessor mirrors extract-message.ts `identityRules`, which is not exported: MSH-4 as
+ * sent and its namespace id, else the parsed sending facility.
  */
-export function messagePatients(msg: Hl7Message, aliasTypes: ReadonlySet<string>): { key: PatientKey | null; linked: PatientKey[] } {
+export function messagePatients(msg: Hl7Message, identity: CompiledIdentity): { key: PatientKey | null; linked: PatientKey[] } {
   const d = msg.delimiters;
+  const rules: IdentityRules = {
+    identity,
+    facility: () => {
+      const msh4 = msg.segments[0]?.get(4) ?? '';
+      return { full: text(msh4, d).trim(), namespace: text(component(msh4, 1, d), d).trim() || msg.sendingFacility };
+    },
+  };
   const pid = firstSegment(msg, 'PID');
-  const key = pid ? patientKeyFromPid(pid, d) : null;
-  const linked: PatientKey[] = [];
-  if (pid) for (const rep of repetitions(pid.get(3), d)) {
-    if (!aliasTypes.has(component(rep, 5, d).trim().toUpperCase())) continue;
-    const alias = patientKeyFromCx(rep, d);
-    if (alias !== null && alias !== key) linked.push(alias);
-  }
+  const found = pid ? identityFromPid(pid, d, rules) : null;
+  const key = found?.key ?? null;
+  const linked = [...(found?.aliases ?? [])];
   const mrg = firstSegment(msg, 'MRG');
-  const prior = mrg ? patientKeyFromCx(mrg.get(1), d) : null;
-  if (prior !== null && prior !== key) linked.push(prior);
+  if (mrg && msg.type === 'ADT' && MERGE_EVENTS.has(msg.trigger)) {
+    const prior = identityFromCx(field(mrg, 1), d, rules)?.key ?? null;
+    if (prior !== null && prior !== key) linked.push(prior);
+  }
   return { key, linked };
 }
 

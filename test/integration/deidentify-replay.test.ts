@@ -8,7 +8,7 @@ import { parseHl7Time } from '../../src/deidentify/dates.js';
 import { KeyedHash } from '../../src/deidentify/keyed-hash.js';
 import { IdentifierPseudonyms } from '../../src/deidentify/pseudonym.js';
 import type { Alert } from '../../src/domain/alert.js';
-import { patientKeyFromCx, patientKeyFromPid } from '../../src/extract/patient.js';
+import { identityFromCx, patientKeyFromPid } from '../../src/extract/patient.js';
 import { component, firstSegment, type Hl7Message, type Segment } from '../../src/hl7/message.js';
 import { parseMessage } from '../../src/hl7/parse.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
@@ -93,7 +93,7 @@ describe('when a generated feed and its de-identified copy are replayed', () => 
     expect(merges.length).toBeGreaterThan(0);
     for (const m of merges) {
       const survivor = patientKeyFromPid(firstSegment(m, 'PID') as Segment, m.delimiters) as string;
-      const prior = patientKeyFromCx(firstSegment(m, 'MRG')?.get(1) ?? '', m.delimiters) as string;
+      const prior = identityFromCx(firstSegment(m, 'MRG')?.get(1) ?? '', m.delimiters)?.key as string;
       expect([...(offsets.get(prior) ?? [])]).toEqual([...(offsets.get(survivor) ?? [])]);
     }
   });

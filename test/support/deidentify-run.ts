@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
+import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { deidentifyFiles } from '../../src/deidentify/deidentify-files.js';
 import type { DeidentifyReport } from '../../src/deidentify/report.js';
 import { SentinelError } from '../../src/errors.js';
@@ -17,7 +18,7 @@ export async function deidentify(inputs: string[], outDir: string, opts: { key?:
     outDir,
     key: opts.key ?? TEST_KEY,
     safeHarbor: opts.safeHarbor ?? false,
-    aliasTypes: ['MR', 'PI', 'PT', 'MRT'],
+    identity: DEFAULT_PROFILE.identity,
     log: pino({ level: 'silent' }),
     now: new Date('2025-06-01T00:00:00Z'),
   });
