@@ -23,8 +23,11 @@ export function isValidDate(y: number, m: number, d: number): boolean {
   return d <= daysInMonth(y, m);
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return m === 2 && leap ? 29 : (MONTH_DAYS[m - 1] ?? 0);
 }
 
 /** Reads an HL7 date/time; null for anything that is not one ("0000", "Aug 15, 1942", "19620352"). */

@@ -134,16 +134,19 @@ function shapeOf(value: string): Shape {
   let index = 0n;
   let size = 1n;
   for (const raw of value) {
-    const ch = /[\p{L}\p{N}]/u.test(raw) && !/[0-9A-Za-z]/.test(raw) ? raw.normalize('NFKD').replace(/\p{M}/gu, '') : raw;
-    const cls: CharClass | null = /^[0-9]$/.test(ch) ? 'd' : /^[A-Z]$/.test(ch) ? 'u' : /^[a-z]$/.test(ch) ? 'l' : /[\p{L}\p{N}]/u.test(raw) ? 'u' : null;
+    let code = raw.charCodeAt(0);
+    if (code > 0x7f && /[\p{L}\p{N}]/u.test(raw)) {
+      const folded = raw.normalize('NFKD').charCodeAt(0);
+      code = (folded >= 0x41 && folded <= 0x5a) || (folded >= 0x61 && folded <= 0x7a) || (folded >= 0x30 && folded <= 0x39) ? folded : 0x58; // 'X'
+    }
+    const cls: CharClass | null = code >= 0x30 && code <= 0x39 ? 'd' : code >= 0x41 && code <= 0x5a ? 'u' : code >= 0x61 && code <= 0x7a ? 'l' : null;
     if (cls === null) {
       fixed.push(raw);
       continue;
     }
-    const code = /^[0-9A-Za-z]$/.test(ch) ? ch.charCodeAt(0) - BASE[cls] : 23; // 'X'
     fixed.push(null);
     classes.push(cls);
-    index = index * RADIX[cls] + BigInt(code);
+    index = index * RADIX[cls] + BigInt(code - BASE[cls]);
     size *= RADIX[cls];
   }
   return { fixed, classes, index, size };

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { REPORT_FILE } from '../../src/deidentify/deidentify-files.js';
+import { SentinelError } from '../../src/errors.js';
+import { compileProfile } from '../../src/extract/compiled-profile.js';
+import { extractEffects } from '../../src/extract/extract-message.js';
+import type { Hl7Message } from '../../src/hl7/message.js';
+import { parseMessage } from '../../src/hl7/parse.js';
 import type { DeidentifyReport } from '../../src/deidentify/report.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
 import { CORPUS_DIR } from '../support/corpus.js';
@@ -94,6 +100,24 @@ describe.skipIf(!CORPUS_DIR)('when the public HL7 corpus is de-identified', () =
 
   it('leaves no identifying value of any input anywhere in the output', () => {
     expect(leaks(inputs, out)).toEqual([]);
+  });
+
+  it('gives the product messages it reads as it read the originals: accepted, or rejected with the same code', () => {
+    const profile = compileProfile(DEFAULT_PROFILE);
+    const outcome = (msg: Hl7Message): string => {
+      try {
+        extractEffects(msg, profile, '2025-06-01T00:00:00.000Z');
+        return 'accepted';
+      } catch (err) {
+        if (err instanceof SentinelError) return err.code;
+        throw err;
+      }
+    };
+    for (const input of inputs) {
+      const before = readInput(input).accepted.map(outcome);
+      const after = readOutput(join(out, basename(input))).map((t) => outcome(parseMessage(t)));
+      expect(after, basename(input)).toEqual(before);
+    }
   });
 
   it('would see the values if they were there: the inputs themselves leak', () => {
