@@ -5,12 +5,11 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { IdentityProfile } from '../config/profile-identity.schema.js';
 import { expandInputs, readHl7File } from '../consumers/file.consumer.js';
-import { compileIdentity } from '../extract/patient.js';
+import { compileIdentity, type CompiledIdentity } from '../extract/patient.js';
 import { SentinelError, type ErrorCode } from '../errors.js';
 import { parseMessage } from '../hl7/parse.js';
 import type { Hl7Message } from '../hl7/message.js';
-import type { CalendarDate } from './dates.js';
-import { offsetDaysFrom } from './dates.js';
+import { offsetDaysFrom, type CalendarDate } from './dates.js';
 import { deidentifyMessage } from './deidentify-message.js';
 import { KeyedHash } from './keyed-hash.js';
 import { messagePatients, PatientGroups } from './patient-groups.js';
@@ -47,79 +46,27 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
   const jobs = await plan(o.inputs, o.outDir);
   const identity = compileIdentity(o.identity);
   const log = o.log.child({ component: 'deidentify' });
+  const groups = await linkPatients(jobs, identity);
 
-  const groups = new PatientGroups();
-  for (const job of jobs) {
-    for await (const batch of readHl7File(job.input)) for (const { item } of batch) {
-      if (item.kind !== 'message') continue;
-      const msg = tryParse(item.text);
-      if (!msg) continue;
-      const { key, linked } = messagePatients(msg, identity);
-      if (key !== null) groups.see(key);
-      if (key !== null) for (const other of linked) groups.link(key, other);
-    }
-  }
-
-  const pseudonyms = new IdentifierPseudonyms(hash);
-  const counts = new ReplacementCounts();
-  const fallbackDate: CalendarDate = { y: o.now.getUTCFullYear(), m: o.now.getUTCMonth() + 1, d: o.now.getUTCDate() };
-  const offsets = new Map<string, number>();
-  const offsetOf = (label: string): number => {
-    let days = offsets.get(label);
-    if (days === undefined) {
-      days = offsetDaysFrom(hash.int48(label));
-      if (offsets.size > 200_000) offsets.clear();
-      offsets.set(label, days);
-    }
-    return days;
+  const run: RunContext = {
+    identity,
+    groups,
+    offsetOf: offsetCache(hash),
+    pseudonyms: new IdentifierPseudonyms(hash),
+    counts: new ReplacementCounts(),
+    fallbackDate: { y: o.now.getUTCFullYear(), m: o.now.getUTCMonth() + 1, d: o.now.getUTCDate() },
+    safeHarbor: o.safeHarbor,
   };
   const files: FileReport[] = [];
   const totalBytes = (await Promise.all(jobs.map(async (j) => (await stat(j.input)).size))).reduce((a, b) => a + b, 0);
   let doneBytes = 0;
   let read = 0;
   for (const job of jobs) {
-    const report: FileReport = { input: job.input, output: job.output, messagesRead: 0, messagesWritten: 0, rejected: {} };
-    const reject = (code: ErrorCode): void => {
-      report.rejected[code] = (report.rejected[code] ?? 0) + 1;
-    };
-    await mkdir(dirname(job.output), { recursive: true });
-    const out = createWriteStream(job.output, { highWaterMark: 1 << 20 });
-    const failed = new Promise<never>((_, rejectWrite) => out.once('error', rejectWrite));
-    failed.catch(() => {});
-    const fileKey = basename(job.input);
-    let fileBytes = 0;
-    for await (const batch of readHl7File(job.input)) {
-      let chunk = '';
-      for (const { item, bytesRead } of batch) {
-        fileBytes = bytesRead;
-        report.messagesRead += 1;
-        read += 1;
-        if (item.kind === 'reject') {
-          reject(item.code);
-          continue;
-        }
-        let msg: Hl7Message;
-        try {
-          msg = parseMessage(item.text);
-        } catch (err) {
-          if (!(err instanceof SentinelError)) throw err;
-          reject(err.code);
-          continue;
-        }
-        const { key } = messagePatients(msg, identity);
-        // a message without a patient (an instrument result, an ACK) moves with its facility and file
-        const days = offsetOf(key !== null ? `date-offset|${groups.representative(key)}` : `date-offset-facility|${msg.sendingFacility}|${fileKey}`);
-        chunk += `${deidentifyMessage(msg, { pseudonyms, days, safeHarbor: o.safeHarbor, fallbackDate, counts })}\r\n`;
-        report.messagesWritten += 1;
-      }
-      if (chunk !== '') await write(out, chunk, failed);
-      o.onProgress?.(doneBytes + fileBytes, totalBytes, read);
-    }
-    doneBytes += fileBytes;
-    out.end();
-    await Promise.race([once(out, 'finish'), failed]);
-    files.push(report);
-    log.info({ messagesRead: report.messagesRead, messagesWritten: report.messagesWritten }, 'file de-identified');
+    const file = await deidentifyFile(job, run, (fileBytes, messages) => o.onProgress?.(doneBytes + fileBytes, totalBytes, read + messages));
+    doneBytes += (await stat(job.input)).size;
+    read += file.messagesRead;
+    files.push(file);
+    log.info({ messagesRead: file.messagesRead, messagesWritten: file.messagesWritten }, 'file de-identified');
   }
 
   const seconds = (performance.now() - started) / 1000;
@@ -132,8 +79,8 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
     files,
     messages: { read, written: files.reduce((n, f) => n + f.messagesWritten, 0), rejected },
     patients: groups.count(),
-    replacements: { bySegmentField: sortKeys(counts.byField), byAction: sortKeys(counts.byAction) },
-    droppedSegments: sortKeys(counts.droppedSegments),
+    replacements: { bySegmentField: sortKeys(run.counts.byField), byAction: sortKeys(run.counts.byAction) },
+    droppedSegments: sortKeys(run.counts.droppedSegments),
     seconds,
     messagesPerSecond: Math.round(read / Math.max(seconds, 1e-9)),
   };
@@ -141,11 +88,93 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
   return report;
 }
 
-function tryParse(text: string): Hl7Message | null {
+interface RunContext {
+  identity: CompiledIdentity;
+  groups: PatientGroups;
+  offsetOf: (label: string) => number;
+  pseudonyms: IdentifierPseudonyms;
+  counts: ReplacementCounts;
+  fallbackDate: CalendarDate;
+  safeHarbor: boolean;
+}
+
+/** The first reading: which keys the product joins (merges, aliases), so one person gets one offset. */
+async function linkPatients(jobs: readonly Job[], identity: CompiledIdentity): Promise<PatientGroups> {
+  const groups = new PatientGroups();
+  for (const job of jobs) {
+    for await (const batch of readHl7File(job.input)) for (const { item } of batch) {
+      if (item.kind !== 'message') continue;
+      const msg = parseOrCode(item.text);
+      if (typeof msg === 'string') continue;
+      const { key, linked } = messagePatients(msg, identity);
+      if (key === null) continue;
+      groups.see(key);
+      for (const other of linked) groups.link(key, other);
+    }
+  }
+  return groups;
+}
+
+/** Date offsets by label, drawn once each (a patient's messages are many). */
+function offsetCache(hash: KeyedHash): (label: string) => number {
+  const offsets = new Map<string, number>();
+  return (label) => {
+    let days = offsets.get(label);
+    if (days === undefined) {
+      days = offsetDaysFrom(hash.int48(label));
+      if (offsets.size >= 200_000) offsets.clear();
+      offsets.set(label, days);
+    }
+    return days;
+  };
+}
+
+/** The second reading of one input: its de-identified copy, message by message. */
+async function deidentifyFile(job: Job, run: RunContext, progress: (fileBytes: number, messages: number) => void): Promise<FileReport> {
+  const report: FileReport = { input: job.input, output: job.output, messagesRead: 0, messagesWritten: 0, rejected: {} };
+  const reject = (code: ErrorCode): void => {
+    report.rejected[code] = (report.rejected[code] ?? 0) + 1;
+  };
+  await mkdir(dirname(job.output), { recursive: true });
+  const out = createWriteStream(job.output, { highWaterMark: 1 << 20 });
+  const failed = new Promise<never>((_, rejectWrite) => out.once('error', rejectWrite));
+  failed.catch(() => {});
+  const fileKey = basename(job.input);
+  for await (const batch of readHl7File(job.input)) {
+    let chunk = '';
+    let bytes = 0;
+    for (const { item, bytesRead } of batch) {
+      bytes = bytesRead;
+      report.messagesRead += 1;
+      if (item.kind === 'reject') {
+        reject(item.code);
+        continue;
+      }
+      const msg = parseOrCode(item.text);
+      if (typeof msg === 'string') {
+        reject(msg);
+        continue;
+      }
+      const { key } = messagePatients(msg, run.identity);
+      // a message without a patient (an instrument result, an ACK) moves with its facility and file
+      const days = run.offsetOf(key !== null ? `date-offset|${run.groups.representative(key)}` : `date-offset-facility|${msg.sendingFacility}|${fileKey}`);
+      chunk += `${deidentifyMessage(msg, { pseudonyms: run.pseudonyms, days, safeHarbor: run.safeHarbor, fallbackDate: run.fallbackDate, counts: run.counts })}\r\n`;
+      report.messagesWritten += 1;
+    }
+    if (chunk !== '') await write(out, chunk, failed);
+    progress(bytes, report.messagesRead);
+  }
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+  return report;
+}
+
+/** A parsed message, or the error code of a message that can never be used. */
+function parseOrCode(text: string): Hl7Message | ErrorCode {
   try {
     return parseMessage(text);
   } catch (err) {
-    if (err instanceof SentinelError) return null;
+    if (err instanceof SentinelError) return err.code;
     throw err;
   }
 }
