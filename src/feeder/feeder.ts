@@ -86,7 +86,7 @@ export function startFeeder(opts: FeederOptions): FeederRun {
         }),
       );
       try {
-        await dispatch({ opts, files, totalBytes, journal, stats, lanes, stopping: stopping.signal });
+        await dispatch({ opts, log, files, totalBytes, journal, stats, lanes, stopping: stopping.signal });
       } finally {
         for (const lane of lanes) lane.end();
         await Promise.all(running);
@@ -110,8 +110,12 @@ export function startFeeder(opts: FeederOptions): FeederRun {
   };
 }
 
+/** A single wait this long is worth a warning: at --speed 60 it is a gap of three days in the feed. */
+const LONG_WAIT_MS = 3_600_000;
+
 interface DispatchContext {
   opts: FeederOptions;
+  log: Logger;
   files: string[];
   totalBytes: number;
   journal: ReplayJournal;
@@ -125,6 +129,7 @@ async function dispatch(c: DispatchContext): Promise<void> {
   const { stats, journal, opts } = c;
   const s = stats.summary;
   let pacer: Pacer | undefined;
+  let warned = false;
   let position = 0;
   let bytesBefore = 0;
   let file = '';
@@ -157,7 +162,12 @@ async function dispatch(c: DispatchContext): Promise<void> {
       s.paced[due.kind] += 1;
       if (due.atMs !== null && due.atMs > performance.now()) {
         s.waits += 1;
-        await sleep(due.atMs - performance.now(), c.stopping);
+        const waitMs = due.atMs - performance.now();
+        if (waitMs > LONG_WAIT_MS && !warned) {
+          warned = true;
+          c.log.warn({ waitMinutes: Math.round(waitMs / 60_000), file: item.file, index: item.index }, 'a long wait for the next message: MSH-7 jumps ahead (a de-identified copy with per-patient date offsets paces badly; use --rate)');
+        }
+        await sleep(waitMs, c.stopping);
         if (c.stopping.aborted) return;
       }
       const lane = c.lanes[laneOf(item.patientKey, position++, c.lanes.length)] as Lane;
