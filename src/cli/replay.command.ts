@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import { loadProfile } from '../config/load-profile.js';
 import type { SiteProfile } from '../config/profile.schema.js';
 import { replayFromKafka } from '../consumers/kafka/replay-from-kafka.js';
+import { FEEDER_FLAGS, feederOptionsFromFlags } from '../feeder/feeder-flags.js';
+import { startFeeder } from '../feeder/feeder.js';
+import { formatFeedSummary } from '../feeder/feed-summary.js';
 import { buildPipeline } from '../main.js';
 import { redisState, sqliteState } from '../service/state.js';
 import { VALUE_REASONS } from '../domain/unread.js';
@@ -14,10 +17,20 @@ import { EXIT, parse, type Output } from './usage.js';
 
 export const REPLAY_HELP = `Usage: poems-sentinel replay <files or dirs...> [options]
        poems-sentinel replay --from-kafka --kafka-brokers H:P,... [--since ISO-DATE] [options]
+       poems-sentinel replay <files or dirs...> --to-mllp HOST:PORT | --to-kafka H:P,...
+                             [--speed N | --rate M/s] [--connections C] [--resume] [options]
 
 Replays HL7 v2 files through the embedded pipeline, in arrival order, and prints a summary.
 With --from-kafka it rebuilds state from the Kafka ingress topic instead (from the start, or
 from --since), into SQLite (--db) or Redis (--redis-url).
+
+With --to-mllp or --to-kafka it sends the files to a running service instead, in file order,
+each message until it is acknowledged, keeping the spacing of MSH-7 divided by N (--speed N),
+or at M messages/s (--rate M), or as fast as acknowledgements allow (neither). Messages whose
+MSH-7 is missing or earlier than one already sent go at once (counted). Each acknowledged
+message is journaled (<first input>.replay-journal, or --journal F); after an interruption,
+--resume skips them (a file changed since is an error, exit 2). Ctrl-C stops after the messages
+in flight and prints the summary so far; a second Ctrl-C closes the connections at once.
 
 Options:
   --alerts-out FILE   write every alert as one JSON object per line at the end
@@ -30,10 +43,26 @@ Options:
   --redis-url URL     rebuild Redis state instead of SQLite; --redis-prefix P (default sentinel:)
   -h, --help          this help
 
-Exit status: 0 when the run completed (rejected messages are reported, not fatal),
-2 for bad usage or unreadable input, 1 otherwise.`;
+Sending to a running service:
+  --to-mllp HOST:PORT the service's MLLP listener
+  --to-kafka L        its Kafka brokers: records go to --kafka-topic (default hl7.inbound), key =
+                      patient key, acks=all, as the service's MLLP edge writes them
+  --speed N           MSH-7 spacing divided by N (60: one hour of feed per minute; 60x also reads)
+  --rate M            M messages per second (50 or 50/s)
+  --connections C     connections (1-64, default 1); one patient's messages always on one
+  --resume            skip what the journal says was acknowledged
+  --journal F         the journal (default <first input>.replay-journal)
+  --ack-timeout-ms T  wait for an ACK before reconnecting and sending again (default 30000)
+  --retries N         AE answers retried per message (default 5), after 0.5, 1, 2 ... s
+  --retry-delay-ms D  the first of those waits (default 500; doubles, at most 30 s)
+  --tls               MLLP over TLS (Node's CA roots); --tls-ca F trusts F instead;
+  --tls-cert F --tls-key K  a client certificate, for a listener that requires one
 
-export async function replayCommand(args: string[], io: Output, log: Logger): Promise<number> {
+Exit status: 0 when the run completed (rejected messages are reported, not fatal),
+2 for bad usage or unreadable input (or a journal that does not match), 1 otherwise (sending to
+a service: also when interrupted, or when messages stayed undelivered after their retries).`;
+
+export async function replayCommand(args: string[], io: Output, log: Logger, signals: NodeJS.EventEmitter = process): Promise<number> {
   const { values, positionals } = parse(args, {
     'alerts-out': { type: 'string' },
     db: { type: 'string', default: './data/sentinel.db' },
@@ -44,10 +73,16 @@ export async function replayCommand(args: string[], io: Output, log: Logger): Pr
     since: { type: 'string' },
     'redis-url': { type: 'string' },
     'redis-prefix': { type: 'string', default: 'sentinel:' },
+    ...FEEDER_FLAGS,
   });
   if (values.help) {
     io.out(REPLAY_HELP);
     return EXIT.ok;
+  }
+  if (values['to-mllp'] !== undefined || values['to-kafka'] !== undefined) {
+    const local = (['from-kafka', 'alerts-out', 'redis-url', 'since'] as const).filter((f) => values[f] !== undefined);
+    if (local.length > 0) throw new SentinelError('USAGE', `--to-mllp/--to-kafka send to a running service; ${local.map((f) => `--${f}`).join(', ')} belong to a local replay`);
+    return feedCommand(feederOptionsFromFlags(values, positionals), io, log, signals);
   }
   const profile = loadProfile(values.profile);
   if (values['from-kafka']) {
@@ -69,6 +104,27 @@ export async function replayCommand(args: string[], io: Output, log: Logger): Pr
   }
   printSummary(run.summary, io);
   return EXIT.ok;
+}
+
+/** `replay --to-mllp | --to-kafka`: the feeder, with a progress bar and Ctrl-C handling. */
+async function feedCommand(options: ReturnType<typeof feederOptionsFromFlags>, io: Output, log: Logger, signals: NodeJS.EventEmitter): Promise<number> {
+  const bar = progressBar(process.stderr, 'replay');
+  const run = startFeeder({ ...options, log, onProgress: bar });
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) run.stop('interrupted (SIGINT): the messages in flight finished');
+    else run.abort('interrupted twice (SIGINT): connections closed, messages in flight not journaled');
+  };
+  signals.on('SIGINT', onSignal);
+  try {
+    const summary = await run.done;
+    bar.finish();
+    for (const line of formatFeedSummary(summary)) io.out(line);
+    return summary.stopped || summary.undelivered > 0 ? EXIT.failure : EXIT.ok;
+  } finally {
+    signals.off('SIGINT', onSignal);
+  }
 }
 
 interface KafkaReplayArgs {
