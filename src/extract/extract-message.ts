@@ -12,7 +12,7 @@ const MERGE_EVENTS = new Set(['A34', 'A36', 'A40']);
 const CONTENT_SEGMENTS = new Set(['OBX', 'DG1', 'PRB', 'MRG']);
 
 /** The site's identity rules for this message's sender (MSH-4, read only when an authority is missing). */
-function identityRules(msg: Hl7Message, profile: CompiledProfile): IdentityRules {
+export function identityRules(msg: Hl7Message, profile: CompiledProfile): IdentityRules {
   const facility = () => {
     const d = msg.delimiters;
     const msh = firstSegment(msg, 'MSH');
@@ -26,6 +26,12 @@ function identityRules(msg: Hl7Message, profile: CompiledProfile): IdentityRules
  * A parsed message → what it asks the store to do. Pure. `receivedAt` dates results of a
  * message whose MSH-7 is missing or unreadable.
  */
+/** The patient key of a message's first PID under the site's identity rules (spec §1.3), or null. */
+export function messagePatientKey(msg: Hl7Message, profile: CompiledProfile): PatientKey | null {
+  const pid = firstSegment(msg, 'PID');
+  return pid ? (identityFromPid(pid, msg.delimiters, identityRules(msg, profile))?.key ?? null) : null;
+}
+
 export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receivedAt: string): MessageEffects {
   const d = msg.delimiters;
   const rules = identityRules(msg, profile);

@@ -1,6 +1,8 @@
 import { SentinelError, type ErrorCode } from '../../errors.js';
-import { patientKeyFromPid } from '../../extract/patient.js';
-import { firstSegment, type Hl7Message } from '../../hl7/message.js';
+import { DEFAULT_PROFILE } from '../../config/default-profile.js';
+import { compileProfile, type CompiledProfile } from '../../extract/compiled-profile.js';
+import { messagePatientKey } from '../../extract/extract-message.js';
+import type { Hl7Message } from '../../hl7/message.js';
 import { parseMessage } from '../../hl7/parse.js';
 import type { RawMessage } from '../../pipeline/ingest.js';
 import type { IngressProducer, OutboundRecord } from './transport.js';
@@ -32,12 +34,16 @@ export interface IngressResult {
  * patient's messages stay in order in one partition; value = the raw bytes, unchanged; headers =
  * origin, receivedAt, and (when the header parses) sending facility and control id.
  */
-export function ingressRecord(raw: Pick<RawMessage, 'text' | 'bytes' | 'origin' | 'receivedAt'>): { record: OutboundRecord; result: IngressResult } {
+export function ingressRecord(
+  raw: Pick<RawMessage, 'text' | 'bytes' | 'origin' | 'receivedAt'>,
+  profile: CompiledProfile = compileProfile(DEFAULT_PROFILE),
+): { record: OutboundRecord; result: IngressResult } {
   const headers: Record<string, string> = { [HEADER.origin]: raw.origin, [HEADER.receivedAt]: raw.receivedAt };
   try {
     const message = parseMessage(raw.text);
-    const pid = firstSegment(message, 'PID');
-    const key = pid ? patientKeyFromPid(pid, message.delimiters) : null;
+    // the key the pipeline will compute (spec §1.3: a missing authority comes from MSH-4), so an
+    // identifier sent with and without its authority lands in one partition, in order
+    const key = messagePatientKey(message, profile);
     headers[HEADER.sendingFacility] = message.sendingFacility;
     headers[HEADER.controlId] = message.controlId;
     return { record: { key, value: raw.bytes, headers }, result: { key, message } };
@@ -61,8 +67,9 @@ export async function publishToIngress(
   producer: IngressProducer,
   raw: Pick<RawMessage, 'text' | 'bytes' | 'origin' | 'receivedAt'>,
   topic: string = INBOUND_TOPIC,
+  profile?: CompiledProfile,
 ): Promise<IngressResult> {
-  const { record, result } = ingressRecord(raw);
+  const { record, result } = ingressRecord(raw, profile);
   await producer.send(topic, [record]);
   return result;
 }
