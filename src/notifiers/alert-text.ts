@@ -78,11 +78,11 @@ export function findingDate(f: Finding): string {
   return f.observedAt.slice(0, 10);
 }
 
-/** One line: "VEGF elevation: 850 pg/mL on 2025-03-04 (possible)". */
+/** One line, named by the finding's kind: "VEGF elevation: 850 pg/mL on 2025-03-04 (possible)". */
 export function findingLine(f: Finding): string {
   const value = [findingValue(f), f.unit ?? ''].filter(Boolean).join(' ');
   const possible = f.certainty === 'possible' ? ' (possible)' : '';
-  return `${criterionLabel(f)}${value ? `: ${value}` : ''} on ${findingDate(f)}${possible}`;
+  return `${KIND_LABEL[f.kind]}${value ? `: ${value}` : ''} on ${findingDate(f)}${possible}`;
 }
 
 function clip(text: string, max = 80): string {

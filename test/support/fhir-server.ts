@@ -86,7 +86,9 @@ export class LoopbackFhirServer {
   }
 
   async stop(): Promise<void> {
-    await this.app?.close();
+    const app = this.app;
+    this.app = undefined;
+    await app?.close();
   }
 
   failNext(...faults: Fault[]): void {

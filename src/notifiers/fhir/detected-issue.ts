@@ -1,7 +1,7 @@
 import type { DetectedIssue, DetectedIssueEvidence, DetectedIssueMitigation } from '@medplum/fhirtypes';
 import type { Alert, AlertEvent } from '../../domain/alert.js';
 import type { Tier } from '../../domain/tier.js';
-import { criterionLabel, currentEpisodeEvents } from '../alert-text.js';
+import { currentEpisodeEvents, kindLabel } from '../alert-text.js';
 import { ACTION_DISPLAY, CODE_SYSTEM } from './code-systems.js';
 import type { PatientSystems } from './patient-identifier.js';
 import { episodeIdentifier, patientReference, sentinelAuthor, sourceReference, tierConcept } from './references.js';
@@ -42,7 +42,7 @@ export function detectedIssueOf(alert: Alert, systems: PatientSystems): R4Detect
     identifiedDateTime: start,
     author: sentinelAuthor(alert),
     ...(alert.evidence.length > 0 ? { evidence: alert.evidence.map((f): DetectedIssueEvidence => ({
-      code: [{ coding: [{ system: CODE_SYSTEM.findingKind, code: f.kind }], text: criterionLabel(f) }],
+      code: [{ coding: [{ system: CODE_SYSTEM.findingKind, code: f.kind }], text: kindLabel(f.kind) }],
       detail: [sourceReference(f)],
     })) } : {}),
     detail: alert.reason,
