@@ -19,7 +19,8 @@ import { replayForValidation } from '../../src/validate/run.js';
  * REQUIRE_SERVICES=1 (CI), where a missing browser fails the run.
  */
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'images', 'validation-report.png');
+/** the docs' copy is rewritten only on request (UPDATE_DOCS=1), so a test run leaves the tree clean */
+const DOCS_SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'images', 'validation-report.png');
 const hasBrowser = existsSync(CHROMIUM);
 if (!hasBrowser) {
   if (process.env.REQUIRE_SERVICES === '1') throw new Error(`REQUIRE_SERVICES=1 but no browser at ${CHROMIUM}`);
@@ -30,6 +31,7 @@ if (!hasBrowser) {
 describe.skipIf(!hasBrowser)('when the HTML validation report is opened in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-validate-html-'));
   const html = join(dir, 'report.html');
+  const SCREENSHOT = process.env.UPDATE_DOCS === '1' ? DOCS_SCREENSHOT : join(dir, 'validation-report.png');
   let browser: Browser;
   const consoleErrors: string[] = [];
   const requests: string[] = [];
