@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,12 @@ export async function loadDocumentedVerifier(): Promise<VerifySentinel> {
   if (!match?.[1]) throw new Error('docs/channels/webhook.md has no receiver example');
   const file = join(tmpdir(), `sentinel-webhook-verify-${process.pid}.mjs`);
   writeFileSync(file, match[1]);
-  const mod = (await import(pathToFileURL(file).href)) as { verifySentinel: VerifySentinel };
-  return mod.verifySentinel;
+  try {
+    const mod = (await import(`${pathToFileURL(file).href}?${Date.now()}`)) as { verifySentinel: VerifySentinel };
+    return mod.verifySentinel;
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 export interface ReceivedWebhook {

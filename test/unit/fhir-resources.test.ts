@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { Bundle, Flag, Resource, Task } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AlertStatus } from '../../src/domain/alert.js';
+import { AlertStatus, DismissReason } from '../../src/domain/alert.js';
+import { FindingKind } from '../../src/domain/finding.js';
+import { WORKUP_ITEMS } from '../../src/rules/workup.js';
 import { TIERS } from '../../src/domain/tier.js';
 import { PermanentDeliveryError } from '../../src/notifiers/alert-queue.js';
 import { CODE_SYSTEM, IDENTIFIER_SYSTEM } from '../../src/notifiers/fhir/code-systems.js';
@@ -229,5 +232,14 @@ describe('patient identifier systems', () => {
       { value: 'no-system' },
     ], { HOSP: 'https://hosp.example/mrn' });
     expect(keys).toEqual(['HOSP|123', '2.16.840.1.113883.3.72|456']);
+  });
+});
+
+describe('docs/channels/fhir.md', () => {
+  const page = readFileSync(new URL('../../docs/channels/fhir.md', import.meta.url), 'utf8');
+  it('lists every code system and every code we emit', () => {
+    const systems = [...Object.values(CODE_SYSTEM), ...Object.values(IDENTIFIER_SYSTEM)];
+    const codes = [...TIERS, ...FindingKind.options, ...WORKUP_ITEMS.map((w) => w.id), ...DismissReason.options, 'acknowledged', 'dismissed', 'poems-workup'];
+    for (const text of [...systems, ...codes]) expect(page, text).toContain(`\`${text}\``);
   });
 });
