@@ -12,6 +12,7 @@ import type { Hl7Message } from '../hl7/message.js';
 import { offsetDaysFrom, type CalendarDate } from './dates.js';
 import { deidentifyMessage } from './deidentify-message.js';
 import { KeyedHash } from './keyed-hash.js';
+import { LruCache } from './lru-cache.js';
 import { messagePatients, PatientGroups } from './patient-groups.js';
 import { IdentifierPseudonyms } from './pseudonym.js';
 import { ReplacementCounts, type DeidentifyReport, type FileReport } from './report.js';
@@ -117,12 +118,11 @@ async function linkPatients(jobs: readonly Job[], identity: CompiledIdentity): P
 
 /** Date offsets by label, drawn once each (a patient's messages are many). */
 function offsetCache(hash: KeyedHash): (label: string) => number {
-  const offsets = new Map<string, number>();
+  const offsets = new LruCache<number>(200_000);
   return (label) => {
     let days = offsets.get(label);
     if (days === undefined) {
       days = offsetDaysFrom(hash.int48(label));
-      if (offsets.size >= 200_000) offsets.clear();
       offsets.set(label, days);
     }
     return days;
