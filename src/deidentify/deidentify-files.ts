@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -13,6 +13,9 @@ import { offsetDaysFrom, type CalendarDate } from './dates.js';
 import { deidentifyMessage } from './deidentify-message.js';
 import { KeyedHash } from './keyed-hash.js';
 import { LruCache } from './lru-cache.js';
+import { patientOrder, shiftedArrivalOrder } from './message-order.js';
+import { SortedOutput } from './sorted-output.js';
+import { ArrivalClock, formatTiming, timingPath } from './timing-sidecar.js';
 import { messagePatients, PatientGroups } from './patient-groups.js';
 import { IdentifierPseudonyms } from './pseudonym.js';
 import { ReplacementCounts, type DeidentifyReport, type FileReport } from './report.js';
@@ -53,6 +56,7 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
     identity,
     groups,
     offsetOf: offsetCache(hash),
+    rankOf: (label) => hash.int48(`order|${label}`),
     pseudonyms: new IdentifierPseudonyms(hash),
     counts: new ReplacementCounts(),
     fallbackDate: { y: o.now.getUTCFullYear(), m: o.now.getUTCMonth() + 1, d: o.now.getUTCDate() },
@@ -93,6 +97,8 @@ interface RunContext {
   identity: CompiledIdentity;
   groups: PatientGroups;
   offsetOf: (label: string) => number;
+  /** Safe Harbor order: a patient's keyed random rank */
+  rankOf: (label: string) => number;
   pseudonyms: IdentifierPseudonyms;
   counts: ReplacementCounts;
   fallbackDate: CalendarDate;
@@ -129,44 +135,64 @@ function offsetCache(hash: KeyedHash): (label: string) => number {
   };
 }
 
-/** The second reading of one input: its de-identified copy, message by message. */
+/**
+ * The second reading of one input: its de-identified copy, in the order of message-order.ts,
+ * and (pseudonymised copies) the timing sidecar with the original spacing.
+ */
 async function deidentifyFile(job: Job, run: RunContext, progress: (fileBytes: number, messages: number) => void): Promise<FileReport> {
-  const report: FileReport = { input: job.input, output: job.output, messagesRead: 0, messagesWritten: 0, rejected: {} };
+  const report: FileReport = { input: job.input, output: job.output, timing: run.safeHarbor ? null : timingPath(job.output), messagesRead: 0, messagesWritten: 0, rejected: {} };
   const reject = (code: ErrorCode): void => {
     report.rejected[code] = (report.rejected[code] ?? 0) + 1;
   };
   await mkdir(dirname(job.output), { recursive: true });
-  const out = createWriteStream(job.output, { highWaterMark: 1 << 20 });
+  const sorted = new SortedOutput(dirname(job.output));
+  const clock = new ArrivalClock();
+  const fileKey = basename(job.input);
+  try {
+    for await (const batch of readHl7File(job.input)) {
+      let bytes = 0;
+      for (const { item, bytesRead } of batch) {
+        bytes = bytesRead;
+        report.messagesRead += 1;
+        if (item.kind === 'reject') {
+          reject(item.code);
+          continue;
+        }
+        const msg = parseOrCode(item.text);
+        if (typeof msg === 'string') {
+          reject(msg);
+          continue;
+        }
+        const { key } = messagePatients(msg, run.identity);
+        // a message without a patient (an instrument result, an ACK) moves with its facility and file
+        const label = key !== null ? run.groups.representative(key) : `${msg.sendingFacility}|${fileKey}`;
+        const days = run.offsetOf(key !== null ? `date-offset|${label}` : `date-offset-facility|${label}`);
+        const text = deidentifyMessage(msg, { pseudonyms: run.pseudonyms, days, safeHarbor: run.safeHarbor, fallbackDate: run.fallbackDate, counts: run.counts });
+        const sent = msg.messageTime === '' ? null : Date.parse(msg.messageTime);
+        const arrival = clock.see(sent);
+        const order = run.safeHarbor ? patientOrder(run.rankOf(label)) : shiftedArrivalOrder(arrival, days);
+        await sorted.add(order.bucket, order.key, text);
+        report.messagesWritten += 1;
+      }
+      progress(bytes, report.messagesRead);
+    }
+    await writeSorted(job.output, sorted);
+  } finally {
+    await sorted.close();
+  }
+  const sidecar = timingPath(job.output);
+  if (run.safeHarbor) await rm(sidecar, { force: true });
+  else await writeFile(sidecar, formatTiming({ gaps: clock.gaps, bytes: (await stat(job.output)).size }));
+  return report;
+}
+
+async function writeSorted(path: string, sorted: SortedOutput): Promise<void> {
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   const failed = new Promise<never>((_, rejectWrite) => out.once('error', rejectWrite));
   failed.catch(() => {});
-  const fileKey = basename(job.input);
-  for await (const batch of readHl7File(job.input)) {
-    let chunk = '';
-    let bytes = 0;
-    for (const { item, bytesRead } of batch) {
-      bytes = bytesRead;
-      report.messagesRead += 1;
-      if (item.kind === 'reject') {
-        reject(item.code);
-        continue;
-      }
-      const msg = parseOrCode(item.text);
-      if (typeof msg === 'string') {
-        reject(msg);
-        continue;
-      }
-      const { key } = messagePatients(msg, run.identity);
-      // a message without a patient (an instrument result, an ACK) moves with its facility and file
-      const days = run.offsetOf(key !== null ? `date-offset|${run.groups.representative(key)}` : `date-offset-facility|${msg.sendingFacility}|${fileKey}`);
-      chunk += `${deidentifyMessage(msg, { pseudonyms: run.pseudonyms, days, safeHarbor: run.safeHarbor, fallbackDate: run.fallbackDate, counts: run.counts })}\r\n`;
-      report.messagesWritten += 1;
-    }
-    if (chunk !== '') await write(out, chunk, failed);
-    progress(bytes, report.messagesRead);
-  }
+  await sorted.drain((chunk) => write(out, chunk, failed));
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
-  return report;
 }
 
 /** A parsed message, or the error code of a message that can never be used. */
@@ -192,13 +218,14 @@ async function plan(inputs: readonly string[], outDir: string): Promise<Job[]> {
     const isDir = (await stat(input)).isDirectory();
     for (const file of files) {
       const output = resolve(outDir, isDir ? relative(input, file) : basename(file));
-      if (outputs.has(output)) throw new SentinelError('USAGE', `two inputs would be written to the same output file ${output}`);
+      if (outputs.has(output) || outputs.has(timingPath(output))) throw new SentinelError('USAGE', `two inputs would be written to the same output file ${output}`);
       outputs.add(output);
+      outputs.add(timingPath(output));
       jobs.push({ input: file, output });
     }
   }
   const inputSet = new Set(jobs.map((j) => resolve(j.input)));
-  for (const j of jobs) if (inputSet.has(j.output)) throw new SentinelError('USAGE', `--out would overwrite the input ${j.input}`);
+  for (const j of jobs) if (inputSet.has(j.output) || inputSet.has(timingPath(j.output))) throw new SentinelError('USAGE', `--out would overwrite the input ${j.input}`);
   return jobs;
 }
 

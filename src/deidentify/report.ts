@@ -23,6 +23,8 @@ export class ReplacementCounts {
 export interface FileReport {
   input: string;
   output: string;
+  /** the timing sidecar beside the output (none in Safe Harbor mode) */
+  timing: string | null;
   messagesRead: number;
   messagesWritten: number;
   rejected: Partial<Record<ErrorCode, number>>;
