@@ -103,18 +103,29 @@ export function verdictFor(
 }
 
 /**
- * "?" as a hedge: right after the term ("Castleman?", "lesion (?)") it hedges that term; before
- * it ("?Castleman", "? POEMS") it hedges forward like "query".
+ * "?" as a hedge. After a term ("Castleman?", "sclerotic focus in L3 (?)") it hedges back to
+ * the start of its clause (a comma stops it); before one ("?Castleman", "? POEMS") it hedges
+ * forward like "query".
  */
 function questionHedge(span: Span, sentence: Sentence, triggers: readonly Trigger[], tokens: readonly Token[]): string | null {
   for (let q = sentence.start; q < sentence.end; q++) {
     if (tokens[q]?.norm !== '?' || !isAttachedQuestion(tokens, q)) continue;
     const prev = tokens[q - 1];
-    const after = tokens[q];
-    const attachedBefore = prev !== undefined && after !== undefined && !after.space && (prev.type === 'word' || prev.type === 'num');
-    if (attachedBefore && q === span.end) return '?';
-    if (prev?.norm === '(' && q - 1 === span.end) return '(?)';
-    if (!attachedBefore && q < span.start && !terminatedBetween(triggers, q + 1, span.start)) return '?';
+    const mark = tokens[q];
+    const trailing = prev !== undefined && mark !== undefined && ((!mark.space && (prev.type === 'word' || prev.type === 'num')) || prev.norm === '(');
+    if (trailing) {
+      if (span.end <= q && !clauseBreak(tokens, span.end, q) && !terminatedBetween(triggers, span.end, q)) return '?';
+    } else if (q < span.start && !terminatedBetween(triggers, q + 1, span.start)) {
+      return '?';
+    }
   }
   return null;
+}
+
+function clauseBreak(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const tok = tokens[i];
+    if (tok?.type === 'punct' && tok.norm !== '(') return true;
+  }
+  return false;
 }
