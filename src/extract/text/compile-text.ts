@@ -90,7 +90,9 @@ export function compileText(text: TextProfile, poemsNames: readonly string[]): C
   const scan = new PhraseTrie<ScanEntry>();
   const mimics = new PhraseTrie<number>();
   text.rules.forEach((rule, index) => {
-    for (const phrase of rule.phrases) scan.add(phrase, { t: 'target', rule: index });
+    // one entry object per rule, so a phrase listed twice ("rim", "rims") keeps one value
+    const entry: ScanEntry = { t: 'target', rule: index };
+    for (const phrase of rule.phrases) scan.add(phrase, entry);
     for (const mimic of rule.mimics) mimics.add(mimic, index);
   });
   addContext(scan, text);
@@ -98,7 +100,8 @@ export function compileText(text: TextProfile, poemsNames: readonly string[]): C
 
   const poemsScan = new PhraseTrie<ScanEntry>();
   // rule -1: a POEMS name (diagnosis text only; report text never sets poemsKnown, spec §1)
-  for (const name of poemsNames) poemsScan.add(name, { t: 'target', rule: -1 });
+  const poemsEntry: ScanEntry = { t: 'target', rule: -1 };
+  for (const name of poemsNames) poemsScan.add(name, poemsEntry);
   addContext(poemsScan, text);
 
   return {

@@ -11,9 +11,8 @@ import { phraseTokens } from './tokens.js';
 export function buildPrefilter(phrases: Iterable<string>): RegExp | null {
   const keys = new Set<string>();
   for (const phrase of phrases) {
-    let longest = '';
-    for (const word of phraseTokens(phrase)) if (/[\p{L}\p{N}]/u.test(word) && word.length > longest.length) longest = word;
-    if (longest !== '') keys.add(longest);
+    const key = keyWord(phraseTokens(phrase).filter((w) => /[\p{L}\p{N}]/u.test(w)));
+    if (key !== '') keys.add(key);
   }
   if (keys.size === 0) return null;
   // A key that starts with another key adds nothing to a prefix test.
@@ -21,6 +20,18 @@ export function buildPrefilter(phrases: Iterable<string>): RegExp | null {
   const kept: string[] = [];
   for (const key of sorted) if (!kept.some((k) => key.startsWith(k))) kept.push(key);
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${kept.map(keyPattern).join('|')})|[λκΛΚ]`, 'iu');
+}
+
+/** Words too common in reports to stand for a phrase ("abnormal band" is keyed on "band"). */
+const COMMON = new Set(['abnormal', 'normal', 'protein', 'cell', 'lesion', 'disease', 'free', 'light', 'chain', 'small', 'faint', 'discrete', 'type', 'mixed', 'plasma', 'bone', 'lymph', 'node', 'with']);
+
+/** The longest uncommon word of at least three letters, else the longest word. */
+function keyWord(words: readonly string[]): string {
+  let best = '';
+  for (const w of words) if (w.length >= 3 && !COMMON.has(w) && w.length > best.length) best = w;
+  if (best !== '') return best;
+  for (const w of words) if (w.length > best.length) best = w;
+  return best;
 }
 
 function keyPattern(key: string): string {
