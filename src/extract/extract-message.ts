@@ -9,7 +9,8 @@ import { extractObservations } from './observations.js';
 import { patientKeyFromCx, patientKeyFromPid, sexFromPid } from './patient.js';
 
 const MERGE_EVENTS = new Set(['A34', 'A36', 'A40']);
-const CONTENT_SEGMENTS = new Set(['OBX', 'DG1', 'PRB', 'MRG']);
+// NTE: an order's own notes are a report (spec §1.2)
+const CONTENT_SEGMENTS = new Set(['OBX', 'NTE', 'DG1', 'PRB', 'MRG']);
 
 /**
  * A parsed message → what it asks the store to do. Pure. `receivedAt` dates results of a

@@ -261,7 +261,11 @@ const CLONE: TextProfile['clone'] = {
   ],
   methods: {
     ife: ['immunofixation', 'immunofixation electrophoresis', 'immuno fixation', 'IFE', 'IFIX', 'immunotyping', 'immunosubtraction'],
-    spep: ['SPEP', 'UPEP', 'protein electrophoresis', 'serum protein electrophoresis', 'urine protein electrophoresis', 'electrophoresis', 'capillary electrophoresis'],
+    spep: [
+      'SPEP', 'UPEP', 'protein electrophoresis', 'serum protein electrophoresis', 'urine protein electrophoresis', 'electrophoresis',
+      'capillary electrophoresis', 'gamma region', 'beta region', 'beta gamma region', 'gamma globulin region', 'alpha 2 region',
+      'gamma fraction', 'beta fraction',
+    ],
     pathology: [
       'bone marrow', 'marrow', 'aspirate', 'trephine', 'biopsy', 'flow cytometry', 'immunohistochemistry', 'IHC',
       'in situ hybridization', 'in situ hybridisation', 'ISH', 'CD138', 'lymph node',

@@ -39,11 +39,21 @@ function terminatedBetween(triggers: readonly Trigger[], from: number, to: numbe
   return false;
 }
 
-/** Does trigger `t` reach `span`? */
-export function reaches(t: Trigger, span: Span, triggers: readonly Trigger[]): boolean {
+/** Words that join a new item to a clause: a remark after a comma reaches back no further. */
+const ITEM_JOINERS = new Set([',', 'and', 'or', 'with', 'plus']);
+
+/**
+ * Does trigger `t` reach `span`? A backward trigger set off by a comma (", now resolved",
+ * ", not seen") is a remark on the item just before it, so it does not reach back past another
+ * comma or an "and": "History of CIDP and of ascites, now resolved" resolves the ascites alone.
+ */
+export function reaches(t: Trigger, span: Span, triggers: readonly Trigger[], tokens: readonly Token[]): boolean {
   if (t.category === 'pseudo' || t.category === 'terminate') return false;
   if (t.direction !== 'backward' && t.end <= span.start && !terminatedBetween(triggers, t.end, span.start)) return true;
-  return t.direction !== 'forward' && t.start >= span.end && !terminatedBetween(triggers, span.end, t.start);
+  if (t.direction === 'forward' || t.start < span.end || terminatedBetween(triggers, span.end, t.start)) return false;
+  if (tokens[t.start - 1]?.norm !== ',') return true;
+  for (let i = span.end; i < t.start - 1; i++) if (ITEM_JOINERS.has(tokens[i]?.norm ?? '')) return false;
+  return true;
 }
 
 /** The text of tokens [start, end) as written. */
@@ -80,7 +90,7 @@ export function verdictFor(
   const v: Verdict = {};
   for (const trigger of triggers) {
     if (narrowNegation && trigger.category === 'negated') continue;
-    if (!reaches(trigger, span, triggers)) continue;
+    if (!reaches(trigger, span, triggers, tokens)) continue;
     const cue = spanText(tokens, text, trigger.start, trigger.end);
     switch (trigger.category) {
       case 'family': v.family ??= cue; break;
