@@ -79,6 +79,8 @@ describe('the segmenter', () => {
     expect(sentences('Clinical history: CIDP\n\nSplenomegaly.').map(([, s]) => s)).toEqual(['indication', 'report']);
     expect(sentences('Reason for exam: CIDP\nSpleen: 15 cm').map(([, s]) => s)).toEqual(['indication', 'report']);
     expect(sentences('Reason for exam: CIDP, thrombocytosis and\nsuspected POEMS').map(([, s]) => s)).toEqual(['indication']);
+    expect(sentences('Clinical details: CIDP.\nSclerotic lesion in L3.').map(([, s]) => s)).toEqual(['indication', 'report']);
+    expect(sentences('Clinical details:\nCIDP.\nSplenomegaly on examination.').map(([, s]) => s)).toEqual(['indication', 'indication']);
   });
 
   it('makes a Label: value line a sentence of its own', () => {

@@ -34,6 +34,8 @@ export function segment(tokens: readonly Token[], text: string, t: CompiledText)
   let start = 0;
   let colon = -1;
   let labelLine = false;
+  /** the section's header shares its line with content ("Clinical history: CIDP.") */
+  let inlineSection = false;
   const close = (end: number): void => {
     if (end > start) out.push({ start, end, section, colon });
     start = end;
@@ -52,11 +54,15 @@ export function segment(tokens: readonly Token[], text: string, t: CompiledText)
     } else if (lineStart && labelLine && !wrapsOnto(tokens, i, text)) {
       close(i);
     }
+    // "Clinical history: CIDP." is one line; what follows a finished sentence on the next line is
+    // the report again. A header alone on its line heads the lines below it instead.
+    if (lineStart && i > 0 && section !== 'report' && inlineSection && endsLine(tokens[i - 1])) section = 'report';
     if (lineStart || i === start) {
       const header = headerAt(tokens, i, lineStart, t);
       if (header !== null) {
         close(i);
         section = header.category;
+        inlineSection = header.end < endOfLine(tokens, i);
         start = header.end;
         i = header.end - 1;
         continue;
@@ -165,6 +171,10 @@ function wrapsOnto(tokens: readonly Token[], i: number, text: string): boolean {
   if (prev.norm === ',' || prev.type === 'joiner' || (prev.type === 'word' && CONTINUES.has(prev.norm))) return true;
   const first = text[tok.start] ?? '';
   return tok.type === 'word' && first !== first.toUpperCase() && first === first.toLowerCase();
+}
+
+function endsLine(tok: Token | undefined): boolean {
+  return tok !== undefined && tok.type === 'punct' && (tok.norm === '.' || tok.norm === '!' || tok.norm === ';' || tok.norm === '?');
 }
 
 function endOfLine(tokens: readonly Token[], i: number): number {

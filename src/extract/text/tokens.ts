@@ -29,6 +29,8 @@ const KAPPA = new Set([0x3ba, 0x39a]);
 const JOINERS = new Set([0x2d, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe63, 0xff0d, 0x2f]);
 const APOSTROPHES = new Set([0x27, 0x2019, 0x60]);
 const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
+/** Acronyms that end in "s" and are not plurals: "POEMS" must not fold to "poem". */
+const KEEP = new Set(['poems']);
 
 function isWordCode(c: number, text: string, i: number): boolean {
   if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -47,6 +49,7 @@ function isSpaceCode(c: number): boolean {
  */
 export function fold(word: string): string {
   let w = word.toLowerCase();
+  if (KEEP.has(w)) return w;
   const last = w.length - 2;
   if (last > 0 && w[last + 1] === 's' && APOSTROPHES.has(w.charCodeAt(last))) w = w.slice(0, last);
   if (w.includes('ae') || w.includes('oe')) w = w.replace(/[ao]e/g, 'e');
