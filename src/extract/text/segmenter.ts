@@ -113,10 +113,15 @@ function joinsNextWord(tokens: readonly Token[], i: number): boolean {
 
 function isAbbreviation(tokens: readonly Token[], i: number, text: string, t: CompiledText): boolean {
   const tok = tokens[i];
-  if (tok === undefined || tok.space) return false;
+  const prev = tokens[i - 1];
+  if (tok === undefined || tok.space || prev?.type !== 'word' || prev.end - prev.start >= MAX_ABBREVIATION) return false;
   let from = tok.start;
-  while (from > 0 && tok.start - from < MAX_ABBREVIATION && /[A-Za-z.]/.test(text[from - 1] ?? '')) from--;
+  while (from > 0 && tok.start - from < MAX_ABBREVIATION && isLetterOrDot(text.charCodeAt(from - 1))) from--;
   return t.abbreviations.has(text.slice(from, tok.start).toLowerCase());
+}
+
+function isLetterOrDot(c: number): boolean {
+  return c === 46 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /**

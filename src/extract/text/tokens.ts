@@ -31,6 +31,7 @@ const APOSTROPHES = new Set([0x27, 0x2019, 0x60]);
 const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
 /** Acronyms that end in "s" and are not plurals: "POEMS" must not fold to "poem". */
 const KEEP = new Set(['poems']);
+const KEEP_LENGTH = 5;
 
 function isWordCode(c: number, text: string, i: number): boolean {
   if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -48,8 +49,12 @@ function isSpaceCode(c: number): boolean {
  * phrases and report text go through it, so a fold only has to be consistent, not a real stem.
  */
 export function fold(word: string): string {
-  let w = word.toLowerCase();
-  if (KEEP.has(w)) return w;
+  return foldLower(word.toLowerCase());
+}
+
+function foldLower(lower: string): string {
+  let w = lower;
+  if (w.length === KEEP_LENGTH && KEEP.has(w)) return w;
   const last = w.length - 2;
   if (last > 0 && w[last + 1] === 's' && APOSTROPHES.has(w.charCodeAt(last))) w = w.slice(0, last);
   if (w.includes('ae') || w.includes('oe')) w = w.replace(/[ao]e/g, 'e');
@@ -63,6 +68,9 @@ export function fold(word: string): string {
 /** Splits text into words, numbers, joiners and single punctuation marks. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  // Lowercase once; per word only when a character changes length in lowercase ("İ").
+  const whole = text.toLowerCase();
+  const lower = whole.length === text.length ? whole : null;
   let nl = 0;
   let space = true;
   let i = 0;
@@ -79,7 +87,7 @@ export function tokenize(text: string): Token[] {
     const start = i;
     let type: TokenType;
     let norm: string;
-    if (LAMBDA.has(c) || KAPPA.has(c)) {
+    if (c >= 0x39a && (LAMBDA.has(c) || KAPPA.has(c))) {
       i += 1;
       type = 'word';
       norm = LAMBDA.has(c) ? 'lambda' : 'kappa';
@@ -88,8 +96,11 @@ export function tokenize(text: string): Token[] {
       i += 1;
       while (i < n) {
         const d = text.charCodeAt(i);
-        if (!isWordCode(d, text, i)) break;
-        if (!(d >= 48 && d <= 57)) digits = false;
+        if (d >= 97 && d <= 122) digits = false;
+        else if (d >= 48 && d <= 57) { /* a digit */ }
+        else if (d >= 65 && d <= 90) digits = false;
+        else if (d < 128 || !isWordCode(d, text, i)) break;
+        else digits = false;
         i += 1;
       }
       // a possessive stays with its word: "Castleman's" is one token
@@ -97,7 +108,7 @@ export function tokenize(text: string): Token[] {
         i += 2;
       }
       type = digits ? 'num' : 'word';
-      norm = digits ? text.slice(start, i) : fold(text.slice(start, i));
+      norm = digits ? text.slice(start, i) : lower !== null ? foldLower(lower.slice(start, i)) : fold(text.slice(start, i));
     } else if (JOINERS.has(c)) {
       i += 1;
       type = 'joiner';
