@@ -117,6 +117,16 @@ function valueOf(obx: Segment, valueType: string, ctx: ExtractContext): { text: 
   return { text: texts.join('\n'), codes };
 }
 
+/** OBX-11, else OBR-25 (read only when needed: it is the 25th field of a long segment). */
+function obxStatus(obx: Segment, group: OrderGroup, ctx: ExtractContext): string {
+  return component(field(obx, 11), 1, ctx.d).trim() || orderStatus(group.obr, ctx);
+}
+
+/** OBX-3.1 as the report's name in its result key. */
+function obxCode(obx: Segment, ctx: ExtractContext): string {
+  return text(component(field(obx, 3), 1, ctx.d), ctx.d).trim() || 'TEXT';
+}
+
 function nteText(nte: Segment, ctx: ExtractContext): string {
   return repetitions(field(nte, 3), ctx.d).map((r) => text(r, ctx.d)).join('\n');
 }
@@ -141,14 +151,27 @@ interface TextObservation {
  */
 function observationsOf(group: OrderGroup, ctx: ExtractContext): { observations: (LabObservation | TextObservation)[]; orderNotes: string[] } {
   const observations: (LabObservation | TextObservation)[] = [];
-  const byCode = new Map<string, TextObservation>();
+  let byCode: Map<string, TextObservation> | undefined;
   const orderNotes: string[] = [];
-  const fallback = orderStatus(group.obr, ctx);
-  let last: LabObservation | TextObservation | undefined;
+  let last: LabObservation | TextObservation | Line | undefined;
+  const textOf = (line: Line, code: string, status: string, type: TextObservation['type']): TextObservation => {
+    const key = `${type}|${code}`;
+    byCode ??= new Map();
+    let obs = byCode.get(key);
+    if (obs === undefined) {
+      obs = { type, code, first: line, status, lines: [], codes: [], narrative: false };
+      byCode.set(key, obs);
+      observations.push(obs);
+    }
+    if (status !== '') obs.status = status;
+    return obs;
+  };
   for (const line of group.lines) {
     const seg = line.seg;
     if (seg.id === 'NTE') {
       const note = nteText(seg, ctx);
+      // an OBX that is neither watched nor text becomes a report only when a note follows it
+      if (last !== undefined && 'seg' in last) last = textOf(last, obxCode(last.seg, ctx), obxStatus(last.seg, group, ctx), 'text');
       if (last === undefined) orderNotes.push(note);
       else if (last.type === 'lab') last.notes.push(note);
       else {
@@ -157,7 +180,7 @@ function observationsOf(group: OrderGroup, ctx: ExtractContext): { observations:
       }
       continue;
     }
-    const status = component(field(seg, 11), 1, ctx.d).trim() || fallback;
+    const status = obxStatus(seg, group, ctx);
     const lab = resolveLabRole(field(seg, 3), ctx);
     if (lab && lab.role !== 'serumIfe' && lab.role !== 'urineIfe') {
       last = { type: 'lab', role: lab.role, loinc: lab.loinc, name: lab.name, line, status, notes: [] };
@@ -165,23 +188,17 @@ function observationsOf(group: OrderGroup, ctx: ExtractContext): { observations:
       continue;
     }
     const valueType = component(field(seg, 2), 1, ctx.d).trim().toUpperCase();
-    const code = lab ? lab.loinc : text(component(field(seg, 3), 1, ctx.d), ctx.d).trim() || 'TEXT';
-    const key = `${lab ? 'ife' : 'text'}|${code}`;
-    let obs = byCode.get(key);
-    if (obs === undefined) {
-      obs = { type: lab ? 'ife' : 'text', code, first: line, status, lines: [], codes: [], narrative: false };
-      byCode.set(key, obs);
-      observations.push(obs);
-    }
-    if (status !== '') obs.status = status;
     // An IFE is read whatever its value type; other observations when their type is text.
-    if (lab || ctx.profile.text.valueTypes.has(valueType)) {
-      const value = valueOf(seg, valueType, ctx);
-      // an empty line is kept: it is a blank line, and a blank line ends a sentence
-      obs.lines.push(value.text.trim() === '' ? '' : value.text);
-      obs.codes.push(...value.codes);
-      if (valueType === 'TX' || valueType === 'FT') obs.narrative = true;
+    if (!lab && !ctx.profile.text.valueTypes.has(valueType)) {
+      last = line;
+      continue;
     }
+    const obs = textOf(line, lab ? lab.loinc : obxCode(seg, ctx), status, lab ? 'ife' : 'text');
+    const value = valueOf(seg, valueType, ctx);
+    // an empty line is kept: it is a blank line, and a blank line ends a sentence
+    obs.lines.push(value.text.trim() === '' ? '' : value.text);
+    obs.codes.push(...value.codes);
+    if (valueType === 'TX' || valueType === 'FT') obs.narrative = true;
     last = obs;
   }
   return { observations, orderNotes };
