@@ -53,6 +53,8 @@ export type SectionRule = z.infer<typeof SectionRule>;
 export const CloneVocabulary = z.object({
   heavyChains: z.object({ IgA: Phrases, IgG: Phrases, IgM: Phrases }).strict(),
   lightChains: z.object({ lambda: Phrases, kappa: Phrases }).strict(),
+  /** one-letter light chains, read only right after a heavy chain ("IgG-K", "IgAL", "IgM/K") */
+  lightChainLetters: z.object({ lambda: Phrases, kappa: Phrases }).strict(),
   /** a monoclonal protein on its own: "paraprotein", "M-spike", "Bence Jones protein" */
   bands: Phrases,
   /** "band", "spike": a clone only beside a chain, an IFE/SPEP, or in IFE text */

@@ -71,6 +71,14 @@ describe('when an immunofixation is reported', () => {
     expect(extract(obr(), obx(1, 'ST', IFE, '', 'Negative', 'P')).results[0]?.findings).toMatchObject([{ kind: 'ifeDone', certainty: 'possible' }]);
   });
 
+  it('reads a local IFE code mapped in the profile, coded POS as an untyped clone', () => {
+    const local = compileProfile({ ...DEFAULT_PROFILE, localCodes: [{ system: '99LAB', code: 'IFXS', loinc: '25700-6' }] });
+    const msg = [MSH, PID, obr(), obx(1, 'CWE', 'IFXS^Serum immunofixation^99LAB', '', 'POS^^99LAB')].join('\r');
+    expect(extractEffects(parseMessage(msg), local, '2025-03-02T00:00:00.000Z').results).toMatchObject([
+      { resultKey: 'FL0001^SYNTHLAB|25700-6|', findings: [{ kind: 'ifeDone' }, { kind: 'clone', qualifiers: { lightChain: 'unknown', method: 'ife' } }] },
+    ]);
+  });
+
   it('removes the IFE result on status D', () => {
     expect(extract(obr(), obx(1, 'ST', IFE, '', 'IgA lambda', 'D')).results).toMatchObject([{ effect: 'remove', findings: [] }]);
   });

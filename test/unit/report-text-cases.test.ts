@@ -133,6 +133,7 @@ const LABS: Case[] = [
   { name: 'serum IFE: small monoclonal IgA lambda, normal kappa/lambda ratio', msg: st(SERUM_IFE, 'Small monoclonal IgA lambda, normal kappa/lambda ratio.'), expected: ['clone/lambda/IgA', 'ifeDone'] },
   { name: 'serum IFE: "Abnormal: IgA-lambda"', msg: st(SERUM_IFE, 'Abnormal: IgA-lambda'), expected: ['clone/lambda/IgA', 'ifeDone'] },
   { name: 'serum IFE: IgG/lambda', msg: st(SERUM_IFE, 'IgG/lambda'), expected: ['clone/lambda/IgG', 'ifeDone'] },
+  { name: 'serum IFE: lab shorthand "IgG-K"', msg: st(SERUM_IFE, 'IFE: IgG-K'), expected: ['clone/kappa/IgG', 'ifeDone'] },
   { name: 'serum IFE: faint IgG kappa band', msg: st(SERUM_IFE, 'Faint IgG kappa band detected.'), expected: ['clone/kappa/IgG', 'ifeDone'] },
   { name: 'serum IFE: negative', msg: st(SERUM_IFE, 'No monoclonal protein detected.'), expected: ['ifeDone'] },
   { name: 'serum IFE: negative, written as a label', msg: st(SERUM_IFE, 'Interpretation: negative for monoclonal protein'), expected: ['ifeDone'] },

@@ -125,6 +125,11 @@ describe('when a finding is negated', () => {
     expect(kinds('Hepatomegaly is present and ascites is absent.')).toEqual(['organomegaly']);
   });
 
+  it('lets a term set off by a comma and affirmed right after it out of the negation', () => {
+    expect(kinds('No ascites, hepatomegaly present.')).toEqual(['organomegaly']);
+    expect(find('No hepatomegaly, splenomegaly, ascites or pleural effusion is seen.')).toEqual([]);
+  });
+
   it('does not reach across a sentence or a blank line', () => {
     expect(kinds('No fever. Hepatomegaly.')).toEqual(['organomegaly']);
     expect(kinds('No fever; ascites present.')).toEqual(['volumeOverload']);
@@ -257,6 +262,11 @@ describe('when a radiology report describes bone lesions', () => {
       expect(r.findings, text).toEqual([]);
       expect(r.notes.map((n) => n.reason), text).toEqual(['MIMIC']);
     }
+  });
+
+  it('keeps a lesion as possible when the mimic is one explanation among others', () => {
+    expect(find('Sclerotic lesion in L2, too small to characterise; ?bone island ?metastasis.')).toMatchObject([{ kind: 'scleroticBone', certainty: 'possible' }]);
+    expect(find('8 mm sclerotic focus: bone island or metastasis.')).toMatchObject([{ kind: 'scleroticBone', certainty: 'possible' }]);
   });
 
   it('keeps a separate lesion in the same sentence or a mimic of its own in the next', () => {

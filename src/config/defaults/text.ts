@@ -237,6 +237,7 @@ const SECTIONS: TextProfile['sections'] = [
 const CLONE: TextProfile['clone'] = {
   heavyChains: { IgA: ['IgA', 'Ig A'], IgG: ['IgG', 'Ig G'], IgM: ['IgM', 'Ig M'] },
   lightChains: { lambda: ['lambda', 'λ'], kappa: ['kappa', 'κ'] },
+  lightChainLetters: { lambda: ['L'], kappa: ['K'] },
   bands: [
     'monoclonal', 'monoclonal protein', 'monoclonal band', 'monoclonal spike', 'monoclonal component', 'monoclonal immunoglobulin',
     'monoclonal gammopathy', 'monoclonal paraprotein', 'monoclonal light chain', 'biclonal', 'biclonal gammopathy', 'M-spike',

@@ -75,6 +75,21 @@ function addClone(trie: PhraseTrie<ScanEntry>, clone: TextProfile['clone']): str
   };
   for (const chain of ['IgA', 'IgG', 'IgM'] as const) add(clone.heavyChains[chain], { el: 'heavy', chain }, true);
   for (const chain of ['lambda', 'kappa'] as const) add(clone.lightChains[chain], { el: 'light', chain }, true);
+  // "IgG-K", "IgAL": a heavy chain with a one-letter light chain is both words at once
+  for (const chain of ['IgA', 'IgG', 'IgM'] as const) {
+    const heavy: ScanEntry = { t: 'clone', el: { el: 'heavy', chain } };
+    for (const light of ['lambda', 'kappa'] as const) {
+      const entry: ScanEntry = { t: 'clone', el: { el: 'light', chain: light } };
+      for (const h of clone.heavyChains[chain]) {
+        for (const letter of clone.lightChainLetters[light]) {
+          for (const p of [`${h} ${letter}`, `${h}${letter}`]) {
+            trie.add(p, heavy);
+            trie.add(p, entry);
+          }
+        }
+      }
+    }
+  }
   add(clone.bands, { el: 'band', strong: true }, true);
   add(clone.weakBands, { el: 'band', strong: false }, true);
   add(clone.restriction, { el: 'restrict' }, true);

@@ -49,11 +49,25 @@ const ITEM_JOINERS = new Set([',', 'and', 'or', 'with', 'plus']);
  */
 export function reaches(t: Trigger, span: Span, triggers: readonly Trigger[], tokens: readonly Token[]): boolean {
   if (t.category === 'pseudo' || t.category === 'terminate') return false;
-  if (t.direction !== 'backward' && t.end <= span.start && !terminatedBetween(triggers, t.end, span.start)) return true;
+  if (t.direction !== 'backward' && t.end <= span.start && !terminatedBetween(triggers, t.end, span.start)) return !affirmedAfterComma(t, span, triggers, tokens);
   if (t.direction === 'forward' || t.start < span.end || terminatedBetween(triggers, span.end, t.start)) return false;
   if (tokens[t.start - 1]?.norm !== ',') return true;
   for (let i = span.end; i < t.start - 1; i++) if (ITEM_JOINERS.has(tokens[i]?.norm ?? '')) return false;
   return true;
+}
+
+/**
+ * "No ascites, hepatomegaly present": a term set off by a comma (not listed with "or"/"and")
+ * and affirmed right after it starts a clause of its own, out of the negation's reach.
+ */
+function affirmedAfterComma(t: Trigger, span: Span, triggers: readonly Trigger[], tokens: readonly Token[]): boolean {
+  if (!triggers.some((x) => x.category === 'terminate' && x.start === span.end)) return false;
+  for (let i = span.start - 1; i >= t.end; i--) {
+    const norm = tokens[i]?.norm ?? '';
+    if (norm === ',') return true;
+    if (norm === 'or' || norm === 'and' || norm === 'nor') return false;
+  }
+  return false;
 }
 
 /** The text of tokens [start, end) as written. */

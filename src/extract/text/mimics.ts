@@ -17,6 +17,14 @@ interface MimicHit extends Span {
   rules: readonly number[];
 }
 
+export interface Described {
+  mimic: string;
+  /** offered beside another explanation: the lesion stays, as a possible one */
+  alternative: boolean;
+}
+
+const ALTERNATIVES = new Set(['?', 'or', 'vs', 'versus']);
+
 /** The next sentence may name the mimic after at most this many words ("This is a bone island"). */
 const NEXT_SENTENCE_LEAD = 2;
 
@@ -35,7 +43,7 @@ export class MimicReader {
    * no later mention of the same kind in the sentence, so a mimic in the next sentence may
    * refer to it; `nextNamesKind`: the next sentence names a lesion of its own.
    */
-  describing(mention: Span, rule: number, s: number, lastOfKind: boolean, nextNamesKind: boolean): string | null {
+  describing(mention: Span, rule: number, s: number, lastOfKind: boolean, nextNamesKind: boolean): Described | null {
     const sentence = this.sentences[s];
     if (sentence === undefined) return null;
     for (const m of this.hitsIn(s)) {
@@ -82,7 +90,22 @@ export class MimicReader {
     return n;
   }
 
-  private say(m: Span): string {
-    return spanText(this.tokens, this.text, m.start, m.end);
+  /**
+   * The mimic as written, and whether it is only one of the alternatives offered ("?bone island
+   * ?metastasis", "bone island or metastasis"): then the lesion stays, as possible.
+   */
+  private say(m: Span): Described {
+    return { mimic: spanText(this.tokens, this.text, m.start, m.end), alternative: this.offeredWithAlternative(m) };
+  }
+
+  private offeredWithAlternative(m: Span): boolean {
+    const before = this.tokens[m.start - 1];
+    if (before?.norm === '?') return true;
+    for (let i = m.end; i < Math.min(m.end + 2, this.tokens.length); i++) {
+      const norm = this.tokens[i]?.norm ?? '';
+      if (ALTERNATIVES.has(norm)) return true;
+      if (this.tokens[i]?.type === 'punct' && norm !== '?') break;
+    }
+    return false;
   }
 }

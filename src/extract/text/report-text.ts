@@ -103,11 +103,13 @@ class ReportReader {
       const lastOfKind = !scan.targets.slice(n + 1).some((x) => this.t.rules[x.rule]?.kind === kind);
       const nextNamesKind = this.scans[si + 1]?.targets.some((x) => this.t.rules[x.rule]?.kind === kind) ?? false;
       this.mimics ??= new MimicReader(this.tokens, this.text, this.sentences, this.t);
-      const mimic = this.mimics.describing(target, target.rule, si, lastOfKind, nextNamesKind);
-      if (mimic !== null) {
-        this.note('MIMIC', kind, phrase, `described as '${mimic}'`);
+      const described = this.mimics.describing(target, target.rule, si, lastOfKind, nextNamesKind);
+      if (described !== null && !described.alternative) {
+        this.note('MIMIC', kind, phrase, `described as '${described.mimic}'`);
         return;
       }
+      // "?bone island ?metastasis": the mimic is one explanation among others
+      if (described !== null) verdict.possible ??= `${described.mimic} or another cause`;
     }
     let certainty: Certainty = rule.certainty === 'possible' || verdict.possible !== undefined ? 'possible' : 'definite';
     // A doubt about CIDP is a doubt about its cause, not about the neuropathy (spec §1 `neuropathy`).
