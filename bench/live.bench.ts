@@ -512,7 +512,7 @@ class LoadClient {
 
 /** An MLLP listener in front of `handler`, built as startService builds it. */
 async function listen(handler: MllpHandler): Promise<{ port: number; listener: MllpListener }> {
-  const listener = new MllpListener({ host: '127.0.0.1', port: 0, maxConnections: 256, idleTimeoutMs: 0, shutdownTimeoutMs: 10_000 }, handler, log);
+  const listener = new MllpListener({ host: '127.0.0.1', port: 0, maxConnections: 256, maxConnectionsPerPeer: 0, idleTimeoutMs: 0, shutdownTimeoutMs: 10_000 }, handler, log);
   const { port } = await listener.start();
   return { port, listener };
 }

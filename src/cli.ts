@@ -1,11 +1,13 @@
 import { ALERTS_HELP, alertsCommand } from './cli/alerts.command.js';
+import { DEIDENTIFY_HELP, deidentifyCommand } from './cli/deidentify.command.js';
 import { DEMO_HELP, demoCommand } from './cli/demo.command.js';
 import { GENERATE_HELP, generateCommand } from './cli/generate.command.js';
 import { PROFILE_HELP, profileCommand } from './cli/profile.command.js';
 import { REPLAY_HELP, replayCommand } from './cli/replay.command.js';
 import { RUN_HELP, runCommand } from './cli/run.command.js';
+import { VALIDATE_HELP, validateCommand } from './cli/validate.command.js';
 import { EXIT, type Output } from './cli/usage.js';
-import { SentinelError } from './errors.js';
+import { SentinelError, type ErrorCode } from './errors.js';
 import { createLogger } from './logger.js';
 
 const HELP = `Usage: poems-sentinel <command> [options]
@@ -14,13 +16,18 @@ Commands:
   run        run the service: MLLP listener, optional Kafka and Redis, health endpoints
   demo       generate a synthetic feed, replay it, print the alerts (no services needed)
   replay     replay HL7 v2 files through the pipeline
+  deidentify pseudonymise HL7 v2 files (keyed pseudonyms, shifted dates, scrubbed text)
   generate   write a synthetic HL7 v2 feed
   profile    check a site profile
   alerts     list, export, acknowledge, dismiss or snooze alerts
+  validate   replay a labelled feed and report sensitivity, PPV, alert burden, lead time
 
 Run "poems-sentinel <command> --help" for a command's options.`;
 
-const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP };
+/** errors in what the user asked for (exit 2); every other error is a failure (exit 1) */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'INPUT_UNREADABLE', 'PROFILE_INVALID', 'KAFKA_TOPIC_MISSING']);
+
+const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, deidentify: DEIDENTIFY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP, validate: VALIDATE_HELP };
 
 /** Runs one command; returns the exit status. Bad input is a message and status 2, never a stack trace. */
 export async function main(argv: string[], io: Output): Promise<number> {
@@ -31,9 +38,11 @@ export async function main(argv: string[], io: Output): Promise<number> {
       case 'run': return await runCommand(args, io, log);
       case 'replay': return await replayCommand(args, io, log);
       case 'demo': return await demoCommand(args, io, log);
+      case 'deidentify': return await deidentifyCommand(args, io, log);
       case 'generate': return await generateCommand(args, io);
       case 'profile': return await profileCommand(args, io);
       case 'alerts': return await alertsCommand(args, io);
+      case 'validate': return await validateCommand(args, io, log);
       case undefined: case '-h': case '--help': case 'help':
         io.out(HELP);
         return command === undefined ? EXIT.usage : EXIT.ok;
@@ -44,7 +53,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
   } catch (err) {
     if (err instanceof SentinelError) {
       io.err(`poems-sentinel: ${err.code}: ${err.message}`);
-      return err.code === 'USAGE' || err.code === 'INPUT_UNREADABLE' || err.code === 'PROFILE_INVALID' ? EXIT.usage : EXIT.failure;
+      return USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failure;
     }
     io.err(`poems-sentinel: internal error: ${(err as Error).message}`);
     log.error({ err }, 'internal error');

@@ -2,6 +2,7 @@
  * The catalogue of stable error codes. Every rejected message and every failure that reaches a
  * user carries one of these codes. `permanent` picks the outcome at the edges: a permanent error
  * is dead-lettered (MLLP: AR), a transient one is retried (MLLP: AE).
+ * A `warning` code never rejects a message: it is logged and counted, and the message is applied.
  * docs/error-codes.md lists every code; a test keeps the two equal.
  */
 export const ERROR_CODES = {
@@ -17,11 +18,18 @@ export const ERROR_CODES = {
   HL7_NO_PATIENT_ID: { permanent: true, summary: 'a clinical message without a PID-3 patient identifier' },
   HL7_NO_MERGE_ID: { permanent: true, summary: 'a merge (A34/A36/A40) without an MRG-1 prior identifier' },
   HL7_FRAME_TOO_LARGE: { permanent: true, summary: 'a message larger than the configured maximum' },
+  MLLP_UNFRAMED_BYTES: { permanent: true, summary: 'bytes between MLLP frames that are not whitespace' },
+  MLLP_ABANDONED_FRAME: { permanent: true, summary: 'a partial MLLP frame abandoned by a new start block (VT) before its end (FS)' },
+  MLLP_INCOMPLETE_FRAME: { permanent: true, summary: 'a partial MLLP frame cut off: the connection ended or a deadline passed before its FS' },
+  MLLP_HTTP_REQUEST: { permanent: true, summary: 'an HTTP request sent to the MLLP port (answered 400, connection closed)' },
   STORE_UNAVAILABLE: { permanent: false, summary: 'the state store could not be written; retry later' },
+  KAFKA_TOPIC_MISSING: { permanent: true, summary: 'the Kafka topic named does not exist' },
+  KAFKA_UNAVAILABLE: { permanent: false, summary: 'no Kafka broker could be reached' },
   PROFILE_INVALID: { permanent: true, summary: 'the site profile file does not validate' },
   INPUT_UNREADABLE: { permanent: true, summary: 'an input file or directory could not be read' },
   USAGE: { permanent: true, summary: 'bad command-line usage' },
-} as const satisfies Record<string, { permanent: boolean; summary: string }>;
+  CONTROL_ID_REUSED: { permanent: false, warning: true, summary: 'warning, not a rejection: a (sending facility, MSH-10) seen before with other content (a restarted counter); the message is applied and counted' },
+} as const satisfies Record<string, { permanent: boolean; summary: string; warning?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 

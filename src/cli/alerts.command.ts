@@ -1,24 +1,39 @@
+import { existsSync } from 'node:fs';
 import { acknowledge, dismiss, effectiveStatus, snooze } from '../alerts/alert-actions.js';
+import { loadProfile } from '../config/load-profile.js';
 import { AlertStatus, DismissReason, type Alert } from '../domain/alert.js';
 import { Tier } from '../domain/tier.js';
 import { SentinelError } from '../errors.js';
-import { SqliteAlertStore } from '../store/sqlite-alert.store.js';
-import { SqliteDatabase } from '../store/sqlite-database.js';
+import { explain } from '../rules/explain.js';
+import { RULE_ID } from '../rules/poems.rule.js';
+import { redisState, sqliteState, type ServiceState } from '../service/state.js';
+import { explanationLines } from './explain-report.js';
 import { EXIT, parse, type Output } from './usage.js';
 
-export const ALERTS_HELP = `Usage: poems-sentinel alerts <list|export|ack|dismiss|snooze> [options]
+export const ALERTS_HELP = `Usage: poems-sentinel alerts <list|export|explain|ack|dismiss|snooze> [options]
 
   list    [--status S] [--tier T]     a table of alerts, newest first
   export  [--status S] [--tier T]     every alert as JSON Lines on stdout
+  explain <patient key> [--json] [--profile FILE]
+                                      why a patient has (or has not) an alert: every finding
+                                      used with its source and certainty, every value or phrase
+                                      seen but not used with its reason, the lab values
   ack     <alert id> [--by NAME]
-  dismiss <alert id> --reason R [--note TEXT]   R: ${DismissReason.options.join(', ')}
-  snooze  <alert id> --until ISO-DATE
+  dismiss <alert id> --reason R [--note TEXT] [--by NAME]   R: ${DismissReason.options.join(', ')}
+  snooze  <alert id> --until ISO-DATE [--by NAME]
 
-Options: --db FILE (default ./data/sentinel.db)`;
+Options:
+  --db FILE            SQLite state (default ./data/sentinel.db)
+  --redis-url URL      read Redis state instead; --redis-prefix P (default sentinel:)
+  --profile FILE       site profile for explain (default: the built-in profile)`;
 
 export async function alertsCommand(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parse(args, {
     db: { type: 'string', default: './data/sentinel.db' },
+    'redis-url': { type: 'string' },
+    'redis-prefix': { type: 'string', default: 'sentinel:' },
+    profile: { type: 'string' },
+    json: { type: 'boolean' },
     status: { type: 'string' },
     tier: { type: 'string' },
     by: { type: 'string' },
@@ -26,7 +41,7 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
     note: { type: 'string', default: '' },
     until: { type: 'string' },
   });
-  const [action, id] = positionals;
+  const [action, subject] = positionals;
   if (values.help || !action) {
     io.out(ALERTS_HELP);
     return values.help ? EXIT.ok : EXIT.usage;
@@ -35,42 +50,59 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
   const tier = values.tier === undefined ? undefined : Tier.safeParse(values.tier);
   if (status && !status.success) throw new SentinelError('USAGE', `--status must be one of ${AlertStatus.options.join(', ')}`);
   if (tier && !tier.success) throw new SentinelError('USAGE', `--tier must be one of ${Tier.options.join(', ')}`);
-  const db = new SqliteDatabase(values.db as string);
-  const store = new SqliteAlertStore(db);
+  // read before opening state: a bad profile is a usage problem, not a half-opened store
+  const profile = action === 'explain' ? loadProfile(values.profile) : null;
+  const state = await openState(values['redis-url'], values['redis-prefix'] as string, values.db as string);
   try {
     const now = new Date().toISOString();
     if (action === 'list' || action === 'export') {
-      const alerts = await store.list({ ...(status?.data ? { status: status.data } : {}), ...(tier?.data ? { tier: tier.data } : {}) });
+      const alerts = await state.alerts.list({ ...(status?.data ? { status: status.data } : {}), ...(tier?.data ? { tier: tier.data } : {}) });
       if (action === 'export') alerts.forEach((a) => io.out(JSON.stringify(a)));
       else printTable(alerts, now, io);
       return EXIT.ok;
     }
-    if (!id) throw new SentinelError('USAGE', `alerts ${action} needs an alert id`);
-    const alert = await store.getById(id);
-    if (!alert) throw new SentinelError('USAGE', `no alert with id ${id}`);
+    if (!subject) throw new SentinelError('USAGE', `alerts ${action} needs ${action === 'explain' ? 'a patient key' : 'an alert id'}`);
+    if (action === 'explain' && profile !== null) {
+      const key = await state.timeline.resolve(subject);
+      const ex = explain(await state.timeline.timeline(key), profile);
+      const alert = await state.alerts.get(key, RULE_ID);
+      if (values.json) io.out(JSON.stringify({ ...ex, alert }, null, 2));
+      else explanationLines(ex, alert, subject).forEach((l) => io.out(l));
+      return EXIT.ok;
+    }
+    const alert = await state.alerts.getById(subject);
+    if (!alert) throw new SentinelError('USAGE', `no alert with id ${subject}`);
+    const by = values.by ?? '';
     let next: Alert;
-    if (action === 'ack') next = acknowledge(alert, now, values.by ?? '');
+    if (action === 'ack') next = acknowledge(alert, now, by);
     else if (action === 'dismiss') {
       const reason = DismissReason.safeParse(values.reason);
       if (!reason.success) throw new SentinelError('USAGE', `--reason must be one of ${DismissReason.options.join(', ')}`);
-      next = dismiss(alert, now, reason.data, values.note as string);
+      next = dismiss(alert, now, reason.data, values.note as string, by);
     } else if (action === 'snooze') {
       if (!values.until || Number.isNaN(Date.parse(values.until))) throw new SentinelError('USAGE', '--until needs an ISO date');
-      next = snooze(alert, now, new Date(values.until).toISOString());
+      next = snooze(alert, now, new Date(values.until).toISOString(), by);
     } else throw new SentinelError('USAGE', `unknown alerts action "${action}"`);
     // compare-and-set: a running service may have re-evaluated the alert since it was read
-    if (!(await store.replace(next, alert.version))) throw new SentinelError('STORE_UNAVAILABLE', 'the alert changed meanwhile; run the command again');
+    if (!(await state.alerts.replace(next, alert.version))) throw new SentinelError('STORE_UNAVAILABLE', 'the alert changed meanwhile; run the command again');
     io.out(`${next.id}: ${next.status}`);
     return EXIT.ok;
   } finally {
-    await db.close();
+    await state.close();
   }
 }
 
+async function openState(redisUrl: string | undefined, redisPrefix: string, dbPath: string): Promise<ServiceState> {
+  if (redisUrl) return redisState({ redisUrl, redisPrefix });
+  // opening a missing file would create an empty database and report "nothing on record"
+  if (!existsSync(dbPath)) throw new SentinelError('INPUT_UNREADABLE', `no state database at ${dbPath} (--db)`);
+  return sqliteState(dbPath, () => new Date());
+}
+
 function printTable(alerts: Alert[], now: string, io: Output): void {
-  io.out(['id'.padEnd(36), 'patient'.padEnd(20), 'tier'.padEnd(19), 'status'.padEnd(12), 'updated'.padEnd(24), 'criteria met'].join('  '));
+  io.out(['id'.padEnd(36), 'patient'.padEnd(20), 'tier'.padEnd(19), 'status'.padEnd(12), 'episode', 'updated'.padEnd(24), 'criteria met'].join('  '));
   for (const a of alerts) {
-    io.out([a.id.padEnd(36), a.patientKey.padEnd(20), a.tier.padEnd(19), effectiveStatus(a, now).padEnd(12), a.updatedAt.padEnd(24), a.criteriaMet.join(', ')].join('  '));
+    io.out([a.id.padEnd(36), a.patientKey.padEnd(20), a.tier.padEnd(19), effectiveStatus(a, now).padEnd(12), String(a.episode).padEnd(7), a.updatedAt.padEnd(24), a.criteriaMet.join(', ')].join('  '));
   }
   io.out(`${alerts.length} alert(s)`);
 }

@@ -6,6 +6,7 @@ import type { SiteProfile } from '../config/profile.schema.js';
 import { replayFromKafka } from '../consumers/kafka/replay-from-kafka.js';
 import { buildPipeline } from '../main.js';
 import { redisState, sqliteState } from '../service/state.js';
+import { VALUE_REASONS } from '../domain/unread.js';
 import { SentinelError } from '../errors.js';
 import { replay, type ReplaySummary } from '../jobs/replay.job.js';
 import { progressBar } from './progress.js';
@@ -116,13 +117,18 @@ async function writeLines(path: string, lines: string[]): Promise<void> {
 }
 
 export function printSummary(s: ReplaySummary, io: Output): void {
-  const row = (label: string, value: string | number): void => io.out(`${`${label}:`.padEnd(20)}${value}`);
+  const row = (label: string, value: string | number): void => io.out(`${`${label}:`.padEnd(Math.max(20, label.length + 2))}${value}`);
   const rejected = Object.values(s.rejected).reduce((a, b) => a + (b ?? 0), 0);
   row('files read', s.files);
   row('messages read', s.read);
   row('accepted', `${s.accepted}${s.duplicates ? ` (${s.duplicates} duplicates applied once)` : ''}`);
   row('rejected', rejected);
   for (const [code, n] of Object.entries(s.rejected).sort()) io.out(`  ${code.padEnd(24)} ${n}`);
+  if (s.controlIdReused > 0) row('control ids reused', `${s.controlIdReused} (CONTROL_ID_REUSED: applied, not rejected)`);
+  // the value reasons always show, so a site sees its profile reads every value
+  row('unread values by reason', VALUE_REASONS.map((r) => `${r} ${s.unread[r] ?? 0}`).join(', '));
+  const phrases = Object.entries(s.unread).filter(([r]) => !(VALUE_REASONS as readonly string[]).includes(r)).sort(([a], [b]) => a.localeCompare(b));
+  if (phrases.length > 0) row('unread phrases', phrases.map(([r, n]) => `${r} ${n}`).join(', '));
   row('patients on record', s.patients);
   const tiers = ['criteria-met', 'workup-recommended', 'screening-gap', 'withdrawn'];
   row('alerts', tiers.map((t) => `${t} ${s.alerts[t] ?? 0}`).join(', '));

@@ -5,28 +5,40 @@ import { SentinelError } from '../errors.js';
 import { startService } from '../service/service.js';
 import { EXIT, parse, type Output } from './usage.js';
 
+/** the defaults, read from the schema so that the help never restates one */
+const D = ServiceConfig.parse({});
+
 export const RUN_HELP = `Usage: poems-sentinel run [options]
 
 Runs the service: an MLLP listener, the pipeline, the alert store, health endpoints.
 Without --kafka-brokers and --redis-url it runs embedded (SQLite, no other service needed).
 
-Options:
-  --mllp-host H            bind address (default 127.0.0.1)
-  --mllp-port P            MLLP port (default 2575; 0 = any free port)
-  --max-frame-bytes N      largest message accepted (default 1048576)
-  --max-connections N      concurrent MLLP connections (default 64)
-  --idle-timeout-ms N      close idle MLLP connections after N ms (default 120000)
+Options (the timeouts: 0 = none):
+  --mllp-host H            bind address (default ${D.mllpHost})
+  --mllp-port P            MLLP port (default ${D.mllpPort}; 0 = any free port)
+  --max-frame-bytes N      largest message accepted (default ${D.mllpMaxFrameBytes})
+  --max-connections N      MLLP connection slots (default ${D.mllpMaxConnections})
+  --max-connections-per-peer N   from one address (default ${D.mllpMaxConnectionsPerPeer}; 0 = no limit)
+  --first-byte-timeout-ms N      a new connection must start a frame within N ms (default ${D.mllpFirstByteTimeoutMs})
+  --idle-timeout-ms N      close a connection N ms after its last message (default ${D.mllpIdleTimeoutMs})
+  --frame-timeout-ms N     a frame must be complete N ms after its first byte (default ${D.mllpFrameTimeoutMs})
+  --min-bytes-per-second N a frame still arriving after its grace period must have averaged
+                           N bytes/s (default ${D.mllpMinBytesPerSecond}; 0 = off)
+  --min-rate-grace-ms N    that grace period (default ${D.mllpMinRateGraceMs})
+  --unready-after-failing-ms N   /readyz fails once every message got AE for N ms (default ${D.mllpUnreadyAfterFailingMs})
   --tls-key F --tls-cert F serve MLLP over TLS; --tls-ca F --tls-request-cert for mutual TLS
-  --health-host H          (default 127.0.0.1)
-  --health-port P          GET /healthz, GET /readyz (default 8080; 0 = any free port)
-  --db FILE                embedded state (default ./data/sentinel.db)
-  --kafka-brokers H:P,...  MLLP → Kafka topic hl7.inbound → consumer group → pipeline
-  --kafka-topic T          (default hl7.inbound)   --kafka-dlq-topic T (default hl7.dlq)
-  --kafka-group G          consumer group (default poems-sentinel)
+  --health-host H          (default ${D.healthHost})
+  --health-port P          GET /healthz, /readyz, /metrics (default ${D.healthPort}; 0 = any free port)
+  --db FILE                embedded state (default ${D.dbPath})
+  --kafka-brokers H:P,...  MLLP → Kafka topic ${D.kafkaTopic} → consumer group → pipeline
+  --kafka-topic T          (default ${D.kafkaTopic})   --kafka-dlq-topic T (default ${D.kafkaDlqTopic})
+  --kafka-group G          consumer group (default ${D.kafkaGroupId})
+  --kafka-session-timeout-ms N   a dead instance's partitions move after N ms (default ${D.kafkaSessionTimeoutMs})
+  --kafka-heartbeat-interval-ms N   (default ${D.kafkaHeartbeatIntervalMs})
   --redis-url URL          timelines, alerts and notifications in Redis (shared by instances)
-  --redis-prefix P         key prefix (default sentinel:)
+  --redis-prefix P         key prefix (default ${D.redisPrefix})
   --profile FILE           site profile (JSON or YAML)
-  --shutdown-timeout-ms N  how long SIGTERM waits for in-flight work (default 15000)
+  --shutdown-timeout-ms N  how long SIGTERM waits for in-flight work (default ${D.shutdownTimeoutMs})
 
 SIGTERM or SIGINT stops it gracefully (in-flight messages are acknowledged, offsets committed);
 a second signal exits at once.`;
@@ -42,6 +54,9 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
   const { values } = parse(args, {
     'mllp-host': { type: 'string' }, 'mllp-port': { type: 'string' },
     'max-frame-bytes': { type: 'string' }, 'max-connections': { type: 'string' }, 'idle-timeout-ms': { type: 'string' },
+    'max-connections-per-peer': { type: 'string' }, 'first-byte-timeout-ms': { type: 'string' }, 'frame-timeout-ms': { type: 'string' },
+    'min-bytes-per-second': { type: 'string' }, 'min-rate-grace-ms': { type: 'string' }, 'unready-after-failing-ms': { type: 'string' },
+    'kafka-session-timeout-ms': { type: 'string' }, 'kafka-heartbeat-interval-ms': { type: 'string' },
     'tls-key': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-ca': { type: 'string' }, 'tls-request-cert': { type: 'boolean' },
     'health-host': { type: 'string' }, 'health-port': { type: 'string' },
     db: { type: 'string' },
@@ -58,6 +73,14 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
     mllpMaxFrameBytes: int(values['max-frame-bytes'], '--max-frame-bytes'),
     mllpMaxConnections: int(values['max-connections'], '--max-connections'),
     mllpIdleTimeoutMs: int(values['idle-timeout-ms'], '--idle-timeout-ms'),
+    mllpMaxConnectionsPerPeer: int(values['max-connections-per-peer'], '--max-connections-per-peer'),
+    mllpFirstByteTimeoutMs: int(values['first-byte-timeout-ms'], '--first-byte-timeout-ms'),
+    mllpFrameTimeoutMs: int(values['frame-timeout-ms'], '--frame-timeout-ms'),
+    mllpMinBytesPerSecond: int(values['min-bytes-per-second'], '--min-bytes-per-second'),
+    mllpMinRateGraceMs: int(values['min-rate-grace-ms'], '--min-rate-grace-ms'),
+    mllpUnreadyAfterFailingMs: int(values['unready-after-failing-ms'], '--unready-after-failing-ms'),
+    kafkaSessionTimeoutMs: int(values['kafka-session-timeout-ms'], '--kafka-session-timeout-ms'),
+    kafkaHeartbeatIntervalMs: int(values['kafka-heartbeat-interval-ms'], '--kafka-heartbeat-interval-ms'),
     tlsKey: values['tls-key'], tlsCert: values['tls-cert'], tlsCa: values['tls-ca'], tlsRequestCert: values['tls-request-cert'],
     healthHost: values['health-host'], healthPort: int(values['health-port'], '--health-port'),
     dbPath: values.db,

@@ -17,3 +17,18 @@ export interface Output {
   err: (line: string) => void;
   isTTY: boolean;
 }
+
+/**
+ * Writes lines to stdout or stderr, which may be a pipe whose reader has gone (`… | head -1`):
+ * once the stream fails (EPIPE), later lines are dropped quietly and the command ends as it
+ * would have, instead of dying on an unhandled 'error' with a stack trace.
+ */
+export function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return (line) => {
+    if (!closed) stream.write(`${line}\n`);
+  };
+}

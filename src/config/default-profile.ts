@@ -11,6 +11,7 @@ import type { SiteProfile } from './profile.schema.js';
 export const DEFAULT_PROFILE: SiteProfile = {
   profileVersion: 'default-1',
   lookbackMonths: 36,
+  persistenceDays: 28,
   diagnosisCodes: DEFAULT_DIAGNOSIS_CODES,
   poemsKnownText: DEFAULT_POEMS_KNOWN_TEXT,
   labs: DEFAULT_LABS,

@@ -10,5 +10,7 @@ export const IdentityProfile = z.object({
   authorityByFacility: z.record(z.string(), z.string().min(1)),
   /** identifier types (CX-5) of the same PID-3 that are linked to the key as aliases */
   aliasTypes: z.array(z.string().min(1)),
+  /** identifier types (CX-5) never chosen as the key: account, visit, social security, licence, insurance numbers */
+  nonPatientTypes: z.array(z.string().min(1)),
 }).strict();
 export type IdentityProfile = z.infer<typeof IdentityProfile>;

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { KafkaSessionFields } from './kafka-session.schema.js';
+import { MllpLimits } from './mllp.schema.js';
+
+/** the MLLP limits as they are, with their defaults (config/mllp.schema.ts) */
+const mllp = MllpLimits.shape;
 
 /**
  * The `poems-sentinel run` configuration: one schema, parsed once at start, every problem
@@ -9,9 +14,15 @@ export const ServiceConfig = z.object({
   mllpHost: z.string().default('127.0.0.1'),
   /** 0 picks a free port (tests) */
   mllpPort: z.number().int().min(0).max(65535).default(2575),
-  mllpMaxFrameBytes: z.number().int().positive().default(1024 * 1024),
-  mllpIdleTimeoutMs: z.number().int().positive().default(120_000),
-  mllpMaxConnections: z.number().int().positive().default(64),
+  mllpMaxFrameBytes: mllp.maxFrameBytes,
+  mllpMaxConnections: mllp.maxConnections,
+  mllpMaxConnectionsPerPeer: mllp.maxConnectionsPerPeer,
+  mllpFirstByteTimeoutMs: mllp.firstByteTimeoutMs,
+  mllpIdleTimeoutMs: mllp.idleTimeoutMs,
+  mllpFrameTimeoutMs: mllp.frameTimeoutMs,
+  mllpMinBytesPerSecond: mllp.minBytesPerSecond,
+  mllpMinRateGraceMs: mllp.minRateGraceMs,
+  mllpUnreadyAfterFailingMs: mllp.unreadyAfterFailingMs,
   /** PEM files; with tlsKey and tlsCert the listener speaks TLS, with tlsCa + tlsRequestCert mutual TLS */
   tlsKey: z.string().optional(),
   tlsCert: z.string().optional(),
@@ -28,11 +39,15 @@ export const ServiceConfig = z.object({
   kafkaDlqTopic: z.string().default('hl7.dlq'),
   kafkaGroupId: z.string().default('poems-sentinel'),
   kafkaPartitions: z.number().int().positive().default(6),
+  ...KafkaSessionFields,
   /** redis://host:port; set = timelines, alerts and the notification queue live in Redis */
   redisUrl: z.string().url().optional(),
   redisPrefix: z.string().default('sentinel:'),
   profilePath: z.string().optional(),
   /** how long SIGTERM waits for in-flight work before it gives up */
   shutdownTimeoutMs: z.number().int().positive().default(15_000),
-}).strict();
+}).strict().refine((c) => c.kafkaHeartbeatIntervalMs < c.kafkaSessionTimeoutMs, {
+  message: 'must be shorter than kafkaSessionTimeoutMs (a third of it at most is the usual choice)',
+  path: ['kafkaHeartbeatIntervalMs'],
+});
 export type ServiceConfig = z.infer<typeof ServiceConfig>;

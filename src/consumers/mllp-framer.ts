@@ -1,35 +1,117 @@
 /** MLLP framing (VT … FS CR) and frame decoding, pure: no sockets. */
+import { createHash, type Hash } from 'node:crypto';
 import { decodeHl7Bytes, normaliseSegments, type TextEncoding } from '../hl7/text-encoding.js';
 
 const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
-/** an oversized frame keeps this much of its start: enough to read MSH-10 for the AR */
-const OVERSIZED_HEAD_BYTES = 4096;
+/** a rejected span keeps this much of its start: enough to read MSH-10 for the AR, and to see what it was */
+export const REJECT_HEAD_BYTES = 4096;
+/** an HTTP request line, as a browser, a scanner or a misdirected health check sends it */
+const HTTP_REQUEST = /^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
+
+/**
+ * Why bytes were not delivered as a frame. Each span is the raw bytes as received, framing bytes
+ * included: `oversized` is VT + content + FS; `abandoned` (a new VT before the FS) and
+ * `incomplete` (no FS before the connection ended) are VT + the partial content; `unframed` is
+ * what came between frames; `http` is an HTTP request sent to the MLLP port.
+ */
+export type RejectReason = 'oversized' | 'abandoned' | 'incomplete' | 'unframed' | 'http';
+
+export interface RejectedSpan {
+  /** the first REJECT_HEAD_BYTES bytes */
+  head: Buffer;
+  size: number;
+  /** hex SHA-256 of the whole span */
+  sha256: string;
+}
 
 export type FrameEvent =
   | { kind: 'frame'; bytes: Buffer }
-  | { kind: 'oversized'; head: Buffer; size: number }
-  | { kind: 'discarded'; count: number; whitespaceOnly: boolean };
+  | ({ kind: 'rejected'; reason: RejectReason } & RejectedSpan)
+  /** whitespace between frames (a LF after FS CR is common): not a reject, only counted */
+  | { kind: 'ignored'; count: number };
+
+/** A span of raw bytes: its size, its head and its hash, without buffering the rest. */
+class SpanBuilder {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly headParts: Buffer[] = [];
+  private headSize = 0;
+  size = 0;
+  /** only CR, LF, space and tab so far */
+  whitespace = true;
+
+  add(piece: Buffer): void {
+    if (piece.length === 0) return;
+    this.hash.update(piece);
+    this.size += piece.length;
+    if (this.headSize < REJECT_HEAD_BYTES) {
+      // copied: the socket may reuse its chunk buffers
+      const kept = Buffer.from(piece.subarray(0, REJECT_HEAD_BYTES - this.headSize));
+      this.headParts.push(kept);
+      this.headSize += kept.length;
+    }
+    if (this.whitespace) this.whitespace = piece.every((b) => b === CR || b === 0x0a || b === 0x20 || b === 0x09);
+  }
+
+  head(): Buffer {
+    return this.headParts.length === 1 ? (this.headParts[0] as Buffer) : Buffer.concat(this.headParts, this.headSize);
+  }
+
+  done(): RejectedSpan {
+    return { head: this.head(), size: this.size, sha256: this.hash.digest('hex') };
+  }
+}
+
+/** The span of bytes already held in memory. */
+export function spanOf(parts: readonly Buffer[]): RejectedSpan {
+  const span = new SpanBuilder();
+  for (const p of parts) span.add(p);
+  return span.done();
+}
+
+const VT_BYTE = Buffer.from([VT]);
+const FS_BYTE = Buffer.from([FS]);
 
 /**
  * MLLP framing (HL7 v2 MLLP release 2): VT <content> FS CR. Any number of frames per chunk and
- * any number of chunks per frame. Bytes outside a frame are reported as `discarded` (a bare
- * LF after the FS CR is common); a VT inside a frame means the sender gave up on the frame
- * before it: that partial frame is discarded too. FS alone ends a frame (the CR after it is
- * consumed when present), so a sender that forgets the CR still gets its ACK.
- * A frame beyond `maxFrameBytes` is not buffered: its first 4 KiB are kept, the rest skipped.
+ * any number of chunks per frame. FS alone ends a frame (the CR after it is consumed when
+ * present), so a sender that forgets the CR still gets its ACK. Nothing received is dropped
+ * silently: bytes that do not end up in a frame are reported as a rejected span (with head and
+ * hash) or, when they are only whitespace between frames, as ignored. A frame beyond
+ * `maxFrameBytes` is not buffered: it is hashed as it passes and reported once, with its head.
  */
 export class MllpFramer {
   private state: 'outside' | 'inside' | 'skipping' = 'outside';
   private parts: Buffer[] = [];
   private size = 0;
-  private head: Buffer = Buffer.alloc(0);
+  private skipped: SpanBuilder | undefined;
+  private gap: SpanBuilder | undefined;
   private swallowCr = false;
-  private gap = 0;
-  private gapWhitespace = true;
+  private started = 0;
 
   constructor(private readonly maxFrameBytes: number) {}
+
+  /** a frame has started (VT) and not ended */
+  get inFrame(): boolean {
+    return this.state !== 'outside';
+  }
+
+  /** frames started so far (a change tells the caller a new frame began) */
+  get framesStarted(): number {
+    return this.started;
+  }
+
+  /** bytes of the frame in progress, its VT included */
+  get partialBytes(): number {
+    return this.state === 'outside' ? 0 : this.size + 1;
+  }
+
+  /** the bytes since the last frame begin like an HTTP request line: the peer is not an MLLP sender */
+  looksLikeHttp(): boolean {
+    if (this.gap === undefined || this.gap.whitespace) return false;
+    return HTTP_REQUEST.test(this.gap.head().toString('latin1').trimStart());
+  }
 
   push(chunk: Buffer): FrameEvent[] {
     const out: FrameEvent[] = [];
@@ -41,12 +123,11 @@ export class MllpFramer {
     while (i < chunk.length) {
       if (this.state === 'outside') {
         const vt = chunk.indexOf(VT, i);
-        this.countGap(chunk, i, vt < 0 ? chunk.length : vt);
+        const end = vt < 0 ? chunk.length : vt;
+        if (end > i) (this.gap ??= new SpanBuilder()).add(chunk.subarray(i, end));
         if (vt < 0) break;
         this.flushGap(out);
-        this.state = 'inside';
-        this.parts = [];
-        this.size = 0;
+        this.startFrame();
         i = vt + 1;
         continue;
       }
@@ -57,10 +138,8 @@ export class MllpFramer {
       if (stop === chunk.length) break;
       if (chunk[stop] === VT) {
         // a new frame starts before this one ended: the sender abandoned it
-        out.push({ kind: 'discarded', count: this.size + 1, whitespaceOnly: false });
-        this.state = 'inside';
-        this.parts = [];
-        this.size = 0;
+        out.push(this.partialFrame('abandoned'));
+        this.startFrame();
         i = stop + 1;
         continue;
       }
@@ -75,63 +154,74 @@ export class MllpFramer {
     return out;
   }
 
-  /** At connection close: what was never framed (a partial frame included) is discarded. */
+  /** At connection end: what was never framed (a partial frame included) is reported. */
   end(): FrameEvent[] {
     const out: FrameEvent[] = [];
-    if (this.state !== 'outside') {
-      this.gap += this.size + 1;
-      this.gapWhitespace = false;
-    }
+    if (this.state !== 'outside') out.push(this.partialFrame('incomplete'));
     this.flushGap(out);
-    this.state = 'outside';
-    this.parts = [];
+    this.swallowCr = false;
     return out;
+  }
+
+  private startFrame(): void {
+    this.state = 'inside';
+    this.parts = [];
+    this.size = 0;
+    this.started += 1;
   }
 
   private append(piece: Buffer): void {
     if (piece.length === 0) return;
     this.size += piece.length;
-    if (this.state === 'skipping') return;
+    if (this.skipped) {
+      this.skipped.add(piece);
+      return;
+    }
     if (this.size <= this.maxFrameBytes) {
       // copied: the socket may reuse its chunk buffers
       this.parts.push(Buffer.from(piece));
       return;
     }
-    const headParts = [...this.parts, piece];
-    this.head = Buffer.from(Buffer.concat(headParts).subarray(0, OVERSIZED_HEAD_BYTES));
+    this.skipped = new SpanBuilder();
+    this.skipped.add(VT_BYTE);
+    for (const p of this.parts) this.skipped.add(p);
+    this.skipped.add(piece);
     this.parts = [];
     this.state = 'skipping';
   }
 
+  private partialFrame(reason: 'abandoned' | 'incomplete'): FrameEvent {
+    const span = this.skipped?.done() ?? spanOf([VT_BYTE, ...this.parts]);
+    this.reset();
+    return { kind: 'rejected', reason, ...span };
+  }
+
   private endFrame(): FrameEvent {
-    const event: FrameEvent =
-      this.state === 'skipping'
-        ? { kind: 'oversized', head: this.head, size: this.size }
-        : { kind: 'frame', bytes: this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size) };
-    this.state = 'outside';
-    this.parts = [];
-    this.head = Buffer.alloc(0);
-    this.size = 0;
+    let event: FrameEvent;
+    if (this.skipped) {
+      this.skipped.add(FS_BYTE);
+      event = { kind: 'rejected', reason: 'oversized', ...this.skipped.done() };
+    } else {
+      event = { kind: 'frame', bytes: this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size) };
+    }
+    this.reset();
     return event;
   }
 
-  private countGap(chunk: Buffer, from: number, to: number): void {
-    if (to <= from) return;
-    this.gap += to - from;
-    if (!this.gapWhitespace) return;
-    for (let k = from; k < to; k++) {
-      const b = chunk[k];
-      if (b !== CR && b !== 0x0a && b !== 0x20 && b !== 0x09) {
-        this.gapWhitespace = false;
-        return;
-      }
-    }
+  private reset(): void {
+    this.state = 'outside';
+    this.parts = [];
+    this.size = 0;
+    this.skipped = undefined;
   }
 
   private flushGap(out: FrameEvent[]): void {
-    if (this.gap > 0) out.push({ kind: 'discarded', count: this.gap, whitespaceOnly: this.gapWhitespace });
-    this.gap = 0;
-    this.gapWhitespace = true;
+    const gap = this.gap;
+    if (gap === undefined) return;
+    const http = this.looksLikeHttp();
+    this.gap = undefined;
+    if (gap.whitespace) out.push({ kind: 'ignored', count: gap.size });
+    else out.push({ kind: 'rejected', reason: http ? 'http' : 'unframed', ...gap.done() });
   }
 }
 

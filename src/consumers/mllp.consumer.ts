@@ -3,29 +3,28 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { MllpLimits } from '../config/mllp.schema.js';
 import type { ErrorCode } from '../errors.js';
 import { buildAck, type AckCode, type AckInput } from '../hl7/ack.js';
 import type { Hl7Message } from '../hl7/message.js';
 import { parseMessage } from '../hl7/parse.js';
 import type { TextEncoding } from '../hl7/text-encoding.js';
-import { decodeFrame, encodeFrame, MllpFramer, type FrameEvent } from './mllp-framer.js';
-
-/** kept of an oversized frame, to read its MSH-10 for the AR; the rest is skipped unbuffered */
+import { FailureStreak } from './failure-streak.js';
+import { evictable, overdue, peerAddress, pickVictim, type CloseReason, type ConnectionView, type RefuseReason } from './mllp-connection-policy.js';
+import { decodeFrame, encodeFrame, MllpFramer, spanOf, type FrameEvent, type RejectedSpan, type RejectReason } from './mllp-framer.js';
+import { PeerEventLog } from './mllp-peer-events.js';
 
 const KeyMaterial = z.union([z.string().min(1), z.instanceof(Buffer)]);
 
-export const MllpListenerOptions = z.strictObject({
+/** The limits (config/mllp.schema.ts, where their defaults live) and the listener's own settings. */
+export const MllpListenerOptions = MllpLimits.extend({
   host: z.string().min(1).default('127.0.0.1'),
   /** 0 = an ephemeral port (tests); `start()` returns the port bound */
   port: z.number().int().min(0).max(65535),
-  /** content bytes between VT and FS; a larger frame is answered AR HL7_FRAME_TOO_LARGE */
-  maxFrameBytes: z.number().int().positive().default(1024 * 1024),
-  /** a connection with no traffic and no message in progress for this long is closed; 0 = never */
-  idleTimeoutMs: z.number().int().min(0).default(120_000),
-  /** connections beyond this are refused (closed on accept) */
-  maxConnections: z.number().int().positive().default(64),
   /** how long `stop()` waits for in-flight messages to be acknowledged before closing anyway */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
+  /** connection events are logged once per peer per interval, as counts */
+  eventLogIntervalMs: z.number().int().positive().default(60_000),
   tls: z
     .strictObject({
       key: KeyMaterial,
@@ -59,78 +58,146 @@ export interface MllpHandlerResult {
  */
 export type MllpHandler = (raw: MllpRaw) => Promise<MllpHandlerResult>;
 
+/** The codes of what the listener itself rejects, before any handler sees it. */
+export type MllpRejectCode = 'HL7_FRAME_TOO_LARGE' | 'HL7_EMPTY_INPUT' | 'MLLP_ABANDONED_FRAME' | 'MLLP_INCOMPLETE_FRAME' | 'MLLP_UNFRAMED_BYTES' | 'MLLP_HTTP_REQUEST';
+
+/**
+ * Every permanent reject of the listener goes through this one callback, with the raw bytes'
+ * first 4 KiB, their size and SHA-256: the composition root decides where they are kept (a
+ * dead-letter store with quotas). It must not throw and must not block; a throw is logged.
+ */
+export type OnMllpReject = (origin: string, code: MllpRejectCode, bytesPrefix: Buffer, size: number, sha256: string) => void;
+
+const REJECT_CODES: Record<RejectReason, MllpRejectCode> = {
+  oversized: 'HL7_FRAME_TOO_LARGE',
+  abandoned: 'MLLP_ABANDONED_FRAME',
+  incomplete: 'MLLP_INCOMPLETE_FRAME',
+  unframed: 'MLLP_UNFRAMED_BYTES',
+  http: 'MLLP_HTTP_REQUEST',
+};
+
+const HTTP_BODY = 'This port speaks MLLP (HL7 v2), not HTTP. Health and readiness: GET /healthz and /readyz on the health port.\n';
+/** the answer to an HTTP request on the MLLP port: a misdirected browser or health check learns why */
+const HTTP_400 = Buffer.from(
+  `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(HTTP_BODY)}\r\nConnection: close\r\n\r\n${HTTP_BODY}`,
+  'latin1',
+);
+
 export interface MllpHealth {
   connections: number;
-  /** frames received (including oversized ones) */
+  maxConnections: number;
+  /** connections a newcomer could have now: free slots plus connections it may evict */
+  freeSlots: number;
+  /** frames received (including oversized and empty ones) */
   messages: number;
   /** outcome per message, whether or not the sender's MSH-15 asked to be told */
   acked: Record<AckCode, number>;
   listening: boolean;
+  /** connections refused, in all and per reason */
   refusedConnections: number;
+  refused: Record<RefuseReason, number>;
+  /** connections the listener closed, per reason (not those the peer closed) */
+  closed: Record<CloseReason, number>;
+  /** what the listener rejected itself, per code: spans and bytes */
+  rejected: Partial<Record<MllpRejectCode, { count: number; bytes: number }>>;
+  /** whitespace between frames: not rejected, only counted */
+  ignoredBytes: number;
+  /** every byte received that was not part of a frame: rejected spans other than frames, and whitespace */
   discardedBytes: number;
+  tlsHandshakeFailures: number;
 }
 
-type Pending = { kind: 'frame'; bytes: Buffer; receivedAt: string } | { kind: 'oversized'; head: Buffer; size: number; receivedAt: string };
+type Pending = { kind: 'frame'; bytes: Buffer; receivedAt: string } | { kind: 'oversized'; span: RejectedSpan; receivedAt: string };
 
 interface Connection {
+  /** the raw TCP socket until a TLS handshake completes, then the TLS socket */
   socket: net.Socket;
+  attached: boolean;
+  peer: string;
   origin: string;
   framer: MllpFramer;
   queue: Pending[];
+  /** the drain loop runs: a message is being handled or answered */
   busy: boolean;
   closed: boolean;
+  /** nothing more is read: the peer half-closed, or sent HTTP; answer what was received, then end */
+  readEnded: boolean;
+  farewell: Buffer | undefined;
+  ending: boolean;
+  openedAt: number;
+  idleSince: number;
+  frameStartedAt: number;
+  messagesHandled: number;
 }
 
 /**
  * The MLLP listener (plain TCP or TLS). One message at a time per connection, in order: the
- * socket is paused while the handler runs and resumed once the ACK is written, so a fast
- * sender is held back by TCP flow control rather than by memory. The handler decides
- * durability; the ACK follows its promise. Logs carry peers, control ids, codes and counts,
- * never message content.
+ * socket is paused while the handler runs and resumed once the ACK is written, so a fast sender
+ * is held back by TCP flow control rather than by memory. The handler decides durability; the
+ * ACK follows its promise. A peer that half-closes gets the ACKs of everything it sent before
+ * its FIN. Slots are defended by the connection policy (mllp-connection-policy.ts), checked by
+ * one sweep timer. Logs carry peers, control ids, codes and counts, never message content, and
+ * connection events are counted and summarised per peer, not logged one by one.
  */
 export class MllpListener {
   private readonly opts: Options;
   private readonly log: Logger;
   private server: net.Server | undefined;
   private readonly connections = new Set<Connection>();
+  /** TLS connections admitted but still in their handshake, by "address|port" */
+  private readonly handshaking = new Map<string, Connection>();
   private stopping: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
   private readonly idPrefix = randomBytes(3).toString('hex').toUpperCase();
   private ackSeq = 0;
-  private readonly stats = { messages: 0, acked: { AA: 0, AE: 0, AR: 0 }, refusedConnections: 0, discardedBytes: 0 };
+  private readonly events: PeerEventLog;
+  private readonly failures: FailureStreak;
+  private readonly stats = {
+    messages: 0,
+    acked: { AA: 0, AE: 0, AR: 0 } as Record<AckCode, number>,
+    refused: { maxConnections: 0, perPeer: 0, stopping: 0 } as Record<RefuseReason, number>,
+    closed: { firstByteTimeout: 0, idleTimeout: 0, frameTimeout: 0, slowSender: 0, evicted: 0, httpRequest: 0 } as Record<CloseReason, number>,
+    rejected: {} as Partial<Record<MllpRejectCode, { count: number; bytes: number }>>,
+    ignoredBytes: 0,
+    tlsHandshakeFailures: 0,
+  };
 
-  constructor(options: MllpListenerOptions, private readonly handler: MllpHandler, log: Logger) {
+  constructor(options: MllpListenerOptions, private readonly handler: MllpHandler, log: Logger, private readonly onReject?: OnMllpReject) {
     const parsed = MllpListenerOptions.safeParse(options);
     if (!parsed.success) throw new Error(`invalid MLLP listener options:\n${z.prettifyError(parsed.error)}`);
     this.opts = parsed.data;
     this.log = log.child({ component: 'mllp' });
+    this.events = new PeerEventLog(this.log, this.opts.eventLogIntervalMs);
+    this.failures = new FailureStreak(this.opts.unreadyAfterFailingMs);
   }
 
   start(): Promise<{ port: number }> {
     if (this.server) return Promise.reject(new Error('MLLP listener already started'));
     const { tls: tlsOpts } = this.opts;
+    // half-open: a peer's FIN ends its input, not our answers to it
     const server = tlsOpts
       ? tls.createServer({
+          allowHalfOpen: true,
           key: tlsOpts.key,
           cert: tlsOpts.cert,
           ...(tlsOpts.ca === undefined ? {} : { ca: tlsOpts.ca }),
           requestCert: tlsOpts.requestCert,
           rejectUnauthorized: tlsOpts.requestCert,
-          handshakeTimeout: Math.min(this.opts.idleTimeoutMs || 120_000, 120_000),
+          handshakeTimeout: this.opts.firstByteTimeoutMs || 120_000,
         })
-      : net.createServer();
-    server.maxConnections = this.opts.maxConnections;
-    server.on('drop', (data?: net.DropArgument) => {
-      this.stats.refusedConnections += 1;
-      this.log.warn({ peer: data?.remoteAddress, maxConnections: this.opts.maxConnections }, 'connection refused: too many connections');
-    });
+      : net.createServer({ allowHalfOpen: true });
+    // slots are counted per TCP connection, before any TLS handshake
+    server.on('connection', (raw: net.Socket) => this.admit(raw, tlsOpts !== undefined));
     if (tlsOpts) {
-      server.on('secureConnection', (socket: tls.TLSSocket) => this.accept(socket));
+      server.on('secureConnection', (socket: tls.TLSSocket) => this.secured(socket));
       server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
-        this.log.warn({ peer: socket.remoteAddress, err: err.message }, 'TLS handshake failed');
+        const conn = this.handshaking.get(socketKey(socket));
+        if (!conn) return; // refused or evicted by us
+        this.stats.tlsHandshakeFailures += 1;
+        this.events.note(conn.peer, 'tlsHandshakeFailed', Date.now());
+        this.log.debug({ peer: conn.origin, err: err.message }, 'TLS handshake failed');
       });
-    } else {
-      server.on('connection', (socket: net.Socket) => this.accept(socket));
     }
     server.on('error', (err) => this.log.error({ err }, 'MLLP server error'));
     this.server = server;
@@ -143,6 +210,8 @@ export class MllpListener {
       server.listen(this.opts.port, this.opts.host, () => {
         server.off('error', onError);
         const address = server.address() as net.AddressInfo;
+        this.sweeper = setInterval(() => this.sweep(), sweepEveryMs(this.opts));
+        this.sweeper.unref();
         this.log.info({ host: this.opts.host, port: address.port, tls: tlsOpts !== undefined }, 'MLLP listener started');
         resolve({ port: address.port });
       });
@@ -160,22 +229,45 @@ export class MllpListener {
   }
 
   health(): MllpHealth {
+    const now = Date.now();
+    const evictableNow = [...this.connections].filter((c) => evictable(this.view(c), this.opts, now)).length;
+    const rejectedBytes = Object.entries(this.stats.rejected)
+      .filter(([code]) => code !== 'HL7_FRAME_TOO_LARGE' && code !== 'HL7_EMPTY_INPUT')
+      .reduce((n, [, v]) => n + v.bytes, 0);
     return {
       connections: this.connections.size,
+      maxConnections: this.opts.maxConnections,
+      freeSlots: Math.max(0, this.opts.maxConnections - this.connections.size) + evictableNow,
       messages: this.stats.messages,
       acked: { ...this.stats.acked },
       listening: this.server?.listening ?? false,
-      refusedConnections: this.stats.refusedConnections,
-      discardedBytes: this.stats.discardedBytes,
+      refusedConnections: Object.values(this.stats.refused).reduce((a, b) => a + b, 0),
+      refused: { ...this.stats.refused },
+      closed: { ...this.stats.closed },
+      rejected: Object.fromEntries(Object.entries(this.stats.rejected).map(([k, v]) => [k, { ...v }])),
+      ignoredBytes: this.stats.ignoredBytes,
+      discardedBytes: rejectedBytes + this.stats.ignoredBytes,
+      tlsHandshakeFailures: this.stats.tlsHandshakeFailures,
     };
+  }
+
+  /** true when a new sender would be served now; otherwise why not (for /readyz). */
+  readiness(): true | string {
+    if (!this.server?.listening) return 'MLLP listener not listening';
+    const { freeSlots, connections } = this.health();
+    if (freeSlots === 0) return `no free MLLP connection slot: all ${connections} connections are handling or receiving messages`;
+    const failing = this.failures.failing(Date.now());
+    if (failing) return `every MLLP message answered AE (${failing.code}) for ${Math.round(failing.forMs / 1000)} s: the store cannot take writes`;
+    return true;
   }
 
   private async shutdown(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    clearInterval(this.sweeper);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const conn of this.connections) if (!conn.busy) conn.socket.destroy();
-    if (this.connections.size > 0) {
+    if ([...this.connections].some((c) => c.busy)) {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), this.opts.shutdownTimeoutMs);
@@ -185,58 +277,154 @@ export class MllpListener {
       const late = await Promise.race([idle, timedOut]);
       clearTimeout(timer);
       if (late) this.log.warn({ connections: this.connections.size }, 'MLLP shutdown timed out: closing connections with messages in flight');
-      for (const conn of this.connections) conn.socket.destroy();
     }
+    for (const conn of this.connections) conn.socket.destroy();
     await closed;
+    this.events.flush(Date.now(), true);
     this.log.info(this.health(), 'MLLP listener stopped');
   }
 
-  private accept(socket: net.Socket): void {
-    if (this.stopping) {
-      socket.destroy();
-      return;
+  /** A new TCP connection takes a slot: a free one, or one given up by a connection that is not making progress. */
+  private admit(raw: net.Socket, isTls: boolean): void {
+    const now = Date.now();
+    const peer = peerAddress(raw.remoteAddress);
+    if (this.stopping) return this.refuse(raw, peer, 'stopping', now);
+    const { maxConnections, maxConnectionsPerPeer } = this.opts;
+    if (maxConnectionsPerPeer > 0) {
+      const mine = [...this.connections].filter((c) => c.peer === peer);
+      if (mine.length >= maxConnectionsPerPeer && !this.evictOne(mine, now)) return this.refuse(raw, peer, 'perPeer', now);
     }
+    if (this.connections.size >= maxConnections && !this.evictOne(this.connections, now)) return this.refuse(raw, peer, 'maxConnections', now);
     const conn: Connection = {
-      socket,
-      origin: `mllp:${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+      socket: raw,
+      attached: false,
+      peer,
+      origin: `mllp:${raw.remoteAddress ?? '?'}:${raw.remotePort ?? '?'}`,
       framer: new MllpFramer(this.opts.maxFrameBytes),
       queue: [],
       busy: false,
       closed: false,
+      readEnded: false,
+      farewell: undefined,
+      ending: false,
+      openedAt: now,
+      idleSince: now,
+      frameStartedAt: now,
+      messagesHandled: 0,
     };
     this.connections.add(conn);
-    this.log.debug({ peer: conn.origin }, 'connection opened');
-    socket.setNoDelay(true);
-    if (this.opts.idleTimeoutMs > 0) {
-      socket.setTimeout(this.opts.idleTimeoutMs, () => {
-        // a message in progress is not idleness: the timer re-arms with the ACK write
-        if (conn.busy) return;
-        this.log.info({ peer: conn.origin }, 'idle connection closed');
-        socket.destroy();
-      });
+    if (!isTls) {
+      this.attach(conn, raw);
+      return;
     }
-    socket.on('data', (chunk: Buffer) => this.receive(conn, conn.framer.push(chunk)));
+    const key = socketKey(raw);
+    this.handshaking.set(key, conn);
+    raw.once('close', () => {
+      this.handshaking.delete(key);
+      if (!conn.attached) this.forget(conn);
+    });
+  }
+
+  private secured(socket: tls.TLSSocket): void {
+    const key = socketKey(socket);
+    const conn = this.handshaking.get(key);
+    this.handshaking.delete(key);
+    if (!conn || !this.connections.has(conn)) {
+      socket.destroy();
+      return;
+    }
+    this.attach(conn, socket);
+  }
+
+  private refuse(raw: net.Socket, peer: string, reason: RefuseReason, now: number): void {
+    this.stats.refused[reason] += 1;
+    this.events.note(peer, `refused.${reason}`, now);
+    raw.destroy();
+  }
+
+  private evictOne(candidates: Iterable<Connection>, now: number): boolean {
+    const victim = pickVictim(candidates, (c) => this.view(c), this.opts, now);
+    if (victim) this.close(victim, 'evicted', now);
+    return victim !== undefined;
+  }
+
+  /** Closes a connection for a policy reason; its slot is free at once (the partial frame is counted when the socket closes). */
+  private close(conn: Connection, reason: CloseReason, now: number): void {
+    this.connections.delete(conn);
+    this.stats.closed[reason] += 1;
+    this.events.note(conn.peer, `closed.${reason}`, now);
+    conn.socket.destroy();
+  }
+
+  private forget(conn: Connection): void {
+    conn.closed = true;
+    this.connections.delete(conn);
+    this.checkIdle();
+  }
+
+  private attach(conn: Connection, socket: net.Socket): void {
+    conn.socket = socket;
+    conn.attached = true;
+    conn.origin = `mllp:${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on('end', () => {
+      conn.readEnded = true;
+      this.receive(conn, conn.framer.end());
+      this.finishIfDone(conn);
+    });
     socket.on('error', (err: NodeJS.ErrnoException) => this.log.debug({ peer: conn.origin, err: err.code ?? err.message }, 'connection error'));
     socket.on('close', () => {
-      conn.closed = true;
       this.receive(conn, conn.framer.end());
-      this.connections.delete(conn);
-      this.log.debug({ peer: conn.origin }, 'connection closed');
-      this.checkIdle();
+      this.forget(conn);
     });
+  }
+
+  private onData(conn: Connection, chunk: Buffer): void {
+    const { framer } = conn;
+    const started = framer.framesStarted;
+    const events = framer.push(chunk);
+    if (framer.framesStarted !== started) conn.frameStartedAt = Date.now();
+    this.receive(conn, events);
+    if (framer.looksLikeHttp() && !conn.readEnded) {
+      // not an MLLP sender: stop reading, answer what came before, then a 400, and close
+      conn.socket.pause();
+      conn.readEnded = true;
+      conn.farewell = HTTP_400;
+      this.stats.closed.httpRequest += 1;
+      this.events.note(conn.peer, 'closed.httpRequest', Date.now());
+      this.receive(conn, framer.end());
+      this.finishIfDone(conn);
+    }
   }
 
   private receive(conn: Connection, events: FrameEvent[]): void {
     for (const e of events) {
-      if (e.kind === 'discarded') {
-        this.stats.discardedBytes += e.count;
-        this.log[e.whitespaceOnly ? 'debug' : 'warn']({ peer: conn.origin, discardedBytes: e.count }, 'bytes outside an MLLP frame discarded');
-        continue;
+      if (e.kind === 'ignored') {
+        this.stats.ignoredBytes += e.count;
+      } else if (e.kind === 'frame') {
+        this.stats.messages += 1;
+        conn.queue.push({ kind: 'frame', bytes: e.bytes, receivedAt: new Date().toISOString() });
+      } else if (e.reason === 'oversized') {
+        this.stats.messages += 1;
+        conn.queue.push({ kind: 'oversized', span: e, receivedAt: new Date().toISOString() });
+      } else {
+        this.reject(conn, REJECT_CODES[e.reason], e);
       }
-      this.stats.messages += 1;
-      conn.queue.push({ ...e, receivedAt: new Date().toISOString() });
     }
     if (conn.queue.length > 0 && !conn.busy && !conn.closed) void this.drain(conn);
+  }
+
+  private reject(conn: Connection, code: MllpRejectCode, span: RejectedSpan): void {
+    const tally = (this.stats.rejected[code] ??= { count: 0, bytes: 0 });
+    tally.count += 1;
+    tally.bytes += span.size;
+    this.events.note(conn.peer, `rejected.${code}`, Date.now(), span.size);
+    try {
+      this.onReject?.(conn.origin, code, span.head, span.size, span.sha256);
+    } catch (err) {
+      this.log.error({ err, code }, 'MLLP reject callback failed');
+    }
   }
 
   /** Handles the connection's messages one by one; reading resumes once the last ACK is written. */
@@ -255,17 +443,34 @@ export class MllpListener {
     } finally {
       conn.busy = false;
     }
+    const now = Date.now();
+    conn.idleSince = now;
+    // a frame that began before the pause is timed from now: the wait was ours, not the peer's
+    conn.frameStartedAt = now;
     if (this.stopping) conn.socket.destroy();
+    else if (conn.readEnded) this.finishIfDone(conn);
     else if (!conn.closed) conn.socket.resume();
     this.checkIdle();
   }
 
+  /** After the peer's FIN (or an HTTP request): once every message received is answered, end our side too. */
+  private finishIfDone(conn: Connection): void {
+    if (!conn.readEnded || conn.busy || conn.queue.length > 0 || conn.ending || conn.closed) return;
+    conn.ending = true;
+    const { socket } = conn;
+    const done = (): void => {
+      socket.destroy();
+    };
+    if (conn.farewell) socket.end(conn.farewell, done);
+    else socket.end(done);
+  }
+
   private async process(conn: Connection, item: Pending): Promise<{ text: string; encoding: TextEncoding } | null> {
     if (item.kind === 'oversized') {
-      const { text } = decodeFrame(item.head);
-      this.stats.acked.AR += 1;
-      this.log.warn({ peer: conn.origin, code: 'HL7_FRAME_TOO_LARGE', frameBytes: item.size, maxFrameBytes: this.opts.maxFrameBytes }, 'message rejected');
-      return this.ack({
+      this.reject(conn, 'HL7_FRAME_TOO_LARGE', item.span);
+      // the span starts with the VT; its head holds MSH-10 for the AR
+      const { text } = decodeFrame(item.span.head.subarray(1));
+      return this.answer(conn, {
         message: null,
         rawText: text,
         code: 'AR',
@@ -275,25 +480,35 @@ export class MllpListener {
     }
     const { text, encoding } = decodeFrame(item.bytes);
     if (text === '') {
-      this.stats.acked.AR += 1;
-      this.log.warn({ peer: conn.origin, code: 'HL7_EMPTY_INPUT' }, 'message rejected');
-      return this.ack({ message: null, rawText: '', code: 'AR', error: { code: 'HL7_EMPTY_INPUT', text: 'empty MLLP frame' }, now: new Date() }, encoding);
+      this.reject(conn, 'HL7_EMPTY_INPUT', spanOf([Buffer.from([0x0b]), item.bytes, Buffer.from([0x1c])]));
+      return this.answer(conn, { message: null, rawText: '', code: 'AR', error: { code: 'HL7_EMPTY_INPUT', text: 'empty MLLP frame' }, now: new Date() }, encoding);
     }
+    conn.messagesHandled += 1;
     let result: MllpHandlerResult;
+    let thrown: unknown;
     try {
       result = await this.handler({ text, bytes: item.bytes, origin: conn.origin, receivedAt: item.receivedAt });
     } catch (err) {
-      this.log.error({ err, peer: conn.origin, code: 'STORE_UNAVAILABLE' }, 'message handler failed; answering AE');
+      thrown = err;
       result = { code: 'AE', message: tryParse(text), error: { code: 'STORE_UNAVAILABLE', text: 'the message could not be stored; send it again later' } };
     }
-    this.stats.acked[result.code] += 1;
-    if (result.code !== 'AA') {
-      this.log.warn({ peer: conn.origin, ack: result.code, code: result.error?.code, messageControlId: result.message?.controlId }, 'message not accepted');
+    if (result.code === 'AE') {
+      // the first failure of a streak is logged with its error; the rest are counted
+      const first = this.failures.failure(Date.now(), result.error?.code ?? 'AE');
+      if (thrown !== undefined) this.log[first ? 'error' : 'debug']({ err: thrown, peer: conn.origin, code: 'STORE_UNAVAILABLE' }, 'message handler failed; answering AE');
+    } else {
+      this.failures.success();
     }
-    return this.ack({ message: result.message, rawText: text, code: result.code, ...(result.error ? { error: result.error } : {}), now: new Date() }, encoding);
+    return this.answer(conn, { message: result.message, rawText: text, code: result.code, ...(result.error ? { error: result.error } : {}), now: new Date() }, encoding);
   }
 
-  private ack(input: Omit<AckInput, 'controlId'>, encoding: TextEncoding): { text: string; encoding: TextEncoding } | null {
+  /** Counts the outcome (a non-AA one also in the peer's log summary) and builds the ACK. */
+  private answer(conn: Connection, input: Omit<AckInput, 'controlId'>, encoding: TextEncoding): { text: string; encoding: TextEncoding } | null {
+    this.stats.acked[input.code] += 1;
+    if (input.code !== 'AA') {
+      this.events.note(conn.peer, `answered.${input.code}.${input.error?.code ?? ''}`, Date.now());
+      this.log.debug({ peer: conn.origin, ack: input.code, code: input.error?.code, messageControlId: input.message?.controlId }, 'message not accepted');
+    }
     this.ackSeq += 1;
     const controlId = `${this.idPrefix}${Date.now().toString(36).toUpperCase()}${this.ackSeq.toString(36).toUpperCase()}`;
     const text = buildAck({ ...input, controlId });
@@ -313,6 +528,28 @@ export class MllpListener {
     });
   }
 
+  /** Closes the connections past a deadline and writes the per-peer event summaries that are due. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const conn of this.connections) {
+      const reason = overdue(this.view(conn), this.opts, now);
+      if (reason) this.close(conn, reason, now);
+    }
+    this.events.flush(now);
+  }
+
+  private view(conn: Connection): ConnectionView {
+    const { framer } = conn;
+    return {
+      openedAt: conn.openedAt,
+      idleSince: conn.idleSince,
+      everStarted: framer.framesStarted > 0,
+      messagesHandled: conn.messagesHandled,
+      frame: framer.inFrame ? { startedAt: conn.frameStartedAt, bytes: framer.partialBytes } : undefined,
+      busy: conn.busy || conn.queue.length > 0,
+    };
+  }
+
   private checkIdle(): void {
     if (!this.stopping) return;
     if ([...this.connections].some((c) => c.busy)) return;
@@ -320,6 +557,16 @@ export class MllpListener {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** The sweep runs often enough for the shortest deadline to be kept within a quarter of itself. */
+function sweepEveryMs(o: Options): number {
+  const deadlines = [o.firstByteTimeoutMs, o.idleTimeoutMs, o.frameTimeoutMs, o.minRateGraceMs].filter((d) => d > 0);
+  return Math.min(1_000, Math.max(20, Math.floor(Math.min(4_000, ...deadlines) / 4)));
+}
+
+function socketKey(socket: net.Socket): string {
+  return `${socket.remoteAddress ?? '?'}|${socket.remotePort ?? '?'}`;
 }
 
 /** The header of a message the handler failed on, for an ACK that names it (and its ack mode). */

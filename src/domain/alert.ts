@@ -18,7 +18,8 @@ export type DismissReason = z.infer<typeof DismissReason>;
 
 export const AlertEvent = z.object({
   at: z.string(),
-  event: z.enum(['created', 'escalated', 'updated', 'downgraded', 'withdrawn', 'reopened', 'acknowledged', 'dismissed', 'snoozed', 'merged']),
+  /** `snooze-ended`: the snooze date passed (a notification held back by it is released) */
+  event: z.enum(['created', 'escalated', 'updated', 'downgraded', 'withdrawn', 'reopened', 'acknowledged', 'dismissed', 'snoozed', 'merged', 'snooze-ended']),
   /** who acted, for clinician actions ("" for the rule itself) */
   by: z.string().optional(),
   tier: Tier.nullable(),

@@ -1,21 +1,20 @@
 import type { SiteProfile } from '../config/profile.schema.js';
-import type { FindingKind } from '../domain/finding.js';
-import { CodeSet } from './codes.js';
+import { DiagnosisMatcher } from './diagnosis-codes.js';
+import { compileIdentity, type CompiledIdentity } from './patient.js';
 import { compileText, type CompiledText } from './text/compile-text.js';
+import { compileUnits, type CompiledUnits } from './units.js';
 
-export type LabRole = 'platelets' | 'hemoglobin' | 'hematocrit' | 'vegf' | 'mSpike' | 'serumIfe' | 'urineIfe';
-
-/** Diagnosis kinds that come straight from a code list (poemsKnown also comes from text). */
-const DX_KINDS = [
-  'neuropathy', 'clone', 'castleman', 'polycythemia', 'organomegaly', 'volumeOverload',
-  'endocrinopathy', 'skinChanges', 'papilledema', 'poemsKnown',
-] as const satisfies readonly FindingKind[];
+export type LabRole = 'platelets' | 'hemoglobin' | 'hematocrit' | 'vegf' | 'mSpike' | 'flcRatio' | 'freeLambda' | 'serumIfe' | 'urineIfe';
 
 /** The profile turned into lookups, built once per profile and shared by every message. */
 export interface CompiledProfile {
   readonly profile: SiteProfile;
-  readonly dx: ReadonlyArray<{ kind: (typeof DX_KINDS)[number]; codes: CodeSet }>;
-  readonly cidp: CodeSet;
+  /** coded diagnoses → kinds (spec §1 table) */
+  readonly diagnoses: DiagnosisMatcher;
+  /** unit tables of the measured analytes (spec §1.1) */
+  readonly units: CompiledUnits;
+  /** how a patient key is chosen (spec §1.3) */
+  readonly identity: CompiledIdentity;
   /** normalised LOINC → role */
   readonly labRoles: ReadonlyMap<string, LabRole>;
   /** "SYSTEM|CODE" (upper case) or "|CODE" for any system → LOINC */
@@ -38,11 +37,13 @@ export function compileProfile(profile: SiteProfile): CompiledProfile {
   for (const lc of profile.localCodes) {
     localCodes.set(`${(lc.system ?? '').trim().toUpperCase()}|${lc.code.trim().toUpperCase()}`, lc.loinc.trim().toUpperCase());
   }
-  const escaped = profile.poemsKnownText.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  // "POEMS syndrome" and "Crow-Fukase" also match with a hyphen, space or nothing between words
+  const escaped = profile.poemsKnownText.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/(?:-|\s)+/g, '[\\s-]*'));
   const compiled: CompiledProfile = {
     profile,
-    dx: DX_KINDS.map((kind) => ({ kind, codes: new CodeSet(profile.diagnosisCodes[kind]) })),
-    cidp: new CodeSet(profile.diagnosisCodes.cidp),
+    diagnoses: new DiagnosisMatcher(profile.diagnosisCodes),
+    units: compileUnits(profile.labs),
+    identity: compileIdentity(profile.identity),
     labRoles,
     localCodes,
     poemsKnownText: escaped.length ? new RegExp(`\\b(?:${escaped.join('|')})\\b`, 'i') : null,
@@ -51,4 +52,3 @@ export function compileProfile(profile: SiteProfile): CompiledProfile {
   cache.set(profile, compiled);
   return compiled;
 }
-

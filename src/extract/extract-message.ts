@@ -1,16 +1,27 @@
 import { SentinelError } from '../errors.js';
-import { field, firstSegment, type Hl7Message } from '../hl7/message.js';
+import { component, field, firstSegment, text, type Hl7Message } from '../hl7/message.js';
 import type { MessageEffects } from '../domain/result.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { CompiledProfile } from './compiled-profile.js';
 import type { ExtractContext } from './context.js';
 import { extractDiagnoses } from './diagnoses.js';
 import { extractObservations } from './observations.js';
-import { patientKeyFromCx, patientKeyFromPid, sexFromPid } from './patient.js';
+import { identityFromCx, identityFromPid, sexFromPid, type IdentityRules, type PatientIdentity } from './patient.js';
 
 const MERGE_EVENTS = new Set(['A34', 'A36', 'A40']);
 // NTE: an order's own notes are a report (spec §1.2)
 const CONTENT_SEGMENTS = new Set(['OBX', 'NTE', 'DG1', 'PRB', 'MRG']);
+
+/** The site's identity rules for this message's sender (MSH-4, read only when an authority is missing). */
+function identityRules(msg: Hl7Message, profile: CompiledProfile): IdentityRules {
+  const facility = () => {
+    const d = msg.delimiters;
+    const msh = firstSegment(msg, 'MSH');
+    const msh4 = msh ? field(msh, 4) : '';
+    return { full: text(msh4, d).trim(), namespace: text(component(msh4, 1, d), d).trim() || msg.sendingFacility };
+  };
+  return { identity: profile.identity, facility };
+}
 
 /**
  * A parsed message → what it asks the store to do. Pure. `receivedAt` dates results of a
@@ -18,9 +29,11 @@ const CONTENT_SEGMENTS = new Set(['OBX', 'NTE', 'DG1', 'PRB', 'MRG']);
  */
 export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receivedAt: string): MessageEffects {
   const d = msg.delimiters;
+  const rules = identityRules(msg, profile);
   const pid = firstSegment(msg, 'PID');
-  const patientKey = pid ? patientKeyFromPid(pid, d) : null;
-  const merges = msg.type === 'ADT' && MERGE_EVENTS.has(msg.trigger) ? readMerges(msg) : [];
+  const identities = msg.segments.filter((s) => s.id === 'PID').map((s) => identityFromPid(s, d, rules));
+  const patientKey = identities[0]?.key ?? null;
+  const merges = [...aliasLinks(identities), ...(msg.type === 'ADT' && MERGE_EVENTS.has(msg.trigger) ? readMerges(msg, rules) : [])];
   if (!msg.segments.some((s) => CONTENT_SEGMENTS.has(s.id))) return { patientKey, results: [], merges, unread: [] };
 
   const ctx: ExtractContext = {
@@ -39,19 +52,22 @@ export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receiv
   return { patientKey, results, merges, unread: results.flatMap((r) => r.notes) };
 }
 
-/** Each PID/MRG pair of a merge: MRG-1 (prior) into PID-3 (survivor). A40 may repeat the pair. */
-function readMerges(msg: Hl7Message): MessageEffects['merges'] {
+/** Spec §1.3: the alias-type identifiers of each PID-3 are linked to its key, as merges are. */
+function aliasLinks(identities: (PatientIdentity | null)[]): MessageEffects['merges'] {
+  return identities.flatMap((id) => (id === null ? [] : id.aliases.map((alias) => ({ prior: alias, survivor: id.key, kind: 'alias' as const }))));
+}
+
+/** Each PID/MRG pair of a merge: MRG-1 (prior, same identity rules) into PID-3 (survivor). A40 may repeat the pair. */
+function readMerges(msg: Hl7Message, rules: IdentityRules): MessageEffects['merges'] {
   const d = msg.delimiters;
   const merges: MessageEffects['merges'] = [];
   let survivor: PatientKey | null = null;
   for (const seg of msg.segments) {
-    if (seg.id === 'PID') survivor = patientKeyFromPid(seg, d);
+    if (seg.id === 'PID') survivor = identityFromPid(seg, d, rules)?.key ?? null;
     if (seg.id !== 'MRG') continue;
-    const prior = patientKeyFromCx(field(seg, 1), d);
+    const prior = identityFromCx(field(seg, 1), d, rules)?.key ?? null;
     if (prior === null || survivor === null) throw new SentinelError('HL7_NO_MERGE_ID', 'merge without MRG-1 prior identifier or PID-3');
-    // A prior id without an assigning authority belongs to the survivor's authority.
-    const qualified = prior.startsWith('|') ? `${survivor.split('|')[0] ?? ''}${prior}` : prior;
-    if (qualified !== survivor) merges.push({ prior: qualified, survivor, kind: 'merge' });
+    if (prior !== survivor) merges.push({ prior, survivor, kind: 'merge' });
   }
   return merges;
 }

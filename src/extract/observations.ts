@@ -15,7 +15,10 @@ interface Line { seg: Segment; label: string }
 /** One OBR with the OBX and NTE segments that follow it, in order, and its SPM segments. */
 interface OrderGroup {
   obr: Segment | undefined;
+  /** OBX and NTE in order */
   lines: Line[];
+  /** the OBX alone (labs read a companion value of the same order, e.g. free λ beside the FLC ratio) */
+  observations: Line[];
   specimens: Segment[];
 }
 
@@ -26,15 +29,17 @@ function groupByOrder(segments: readonly Segment[]): OrderGroup[] {
   let nteCount = 0;
   for (const seg of segments) {
     if (seg.id === 'OBR') {
-      current = { obr: seg, lines: [], specimens: [] };
+      current = { obr: seg, lines: [], observations: [], specimens: [] };
       groups.push(current);
     } else if (seg.id === 'OBX') {
       obxCount += 1;
       if (!current) {
-        current = { obr: undefined, lines: [], specimens: [] };
+        current = { obr: undefined, lines: [], observations: [], specimens: [] };
         groups.push(current);
       }
-      current.lines.push({ seg, label: `OBX[${obxCount}]` });
+      const line = { seg, label: `OBX[${obxCount}]` };
+      current.lines.push(line);
+      current.observations.push(line);
     } else if (seg.id === 'NTE') {
       nteCount += 1;
       // NTE before any OBR/OBX is about the patient or the message, not a result

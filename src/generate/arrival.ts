@@ -1,8 +1,8 @@
 /**
  * Arrival order. A message arrives at its MSH-7, routine messages with 0-90 s of jitter (so
  * patients interleave), and ~2 % of the messages whose order cannot change an expected outcome are
- * delayed by 1-36 h (deliberately out of order). The "out-of-order" archetype additionally delivers
- * an original result after its own correction. Messages whose relative order decides an expected
+ * delayed by 1-36 h (deliberately out of order). Some archetypes additionally deliver a result
+ * at an explicit time (an original after its correction, a preliminary after its final). Messages whose relative order decides an expected
  * alert status (corrections, deletions, merges, a known POEMS diagnosis) are never delayed.
  */
 import type { Draft } from './patient-messages.js';
@@ -31,13 +31,16 @@ export interface Scheduled {
 export function schedule(tag: string, index: number, drafts: readonly Draft[], rng: Rng): Scheduled[] {
   const out: Scheduled[] = [];
   const patientNo = pad(index + 1, 7);
-  [...drafts].sort((a, b) => a.at - b.at).forEach((d, j) => {
+  const sorted = [...drafts].sort((a, b) => a.at - b.at);
+  const ids = new Map<Draft, string>(sorted.map((d, j) => [d, `SG${tag}${patientNo}${pad(j, 3)}`]));
+  sorted.forEach((d, j) => {
     let arrival: number;
     if (d.arrival !== undefined) arrival = d.arrival;
     else if (d.category === 'unremarkable') arrival = d.at + int(rng, 0, MAX_JITTER / SEC) * SEC;
     else arrival = d.at;
     if (!d.pinned && d.arrival === undefined && chance(rng, DELAY_SHARE)) arrival += int(rng, 60, 36 * 60) * MIN;
-    const controlId = `SG${tag}${patientNo}${pad(j, 3)}`;
+    // A reused control id (an interface engine that restarted its counter) repeats an earlier MSH-10.
+    const controlId = (d.controlIdOf && ids.get(d.controlIdOf)) ?? ids.get(d) ?? '';
     out.push({ arrival, seq: index * 1024 + j, controlId, duplicate: false, draft: d });
     if (d.duplicateAfter !== undefined) {
       out.push({ arrival: arrival + d.duplicateAfter, seq: index * 1024 + 512 + j, controlId, duplicate: true, draft: d });

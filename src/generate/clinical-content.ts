@@ -1,4 +1,4 @@
-/** The fixed clinical vocabulary of the feed: diagnosis and lab codes, wards, names, report texts. */
+/** The fixed clinical vocabulary of the feed: diagnosis and lab codes, wards, names (report wording: phrasing.ts). */
 
 export type Dx = readonly [code: string, text: string];
 
@@ -6,9 +6,14 @@ export type Dx = readonly [code: string, text: string];
 export const DX = {
   cidp: ['G61.81', 'Chronic inflammatory demyelinating polyneuritis'],
   polyneuropathy: ['G62.9', 'Polyneuropathy, unspecified'],
+  diseaseNeuropathy: ['G63', 'Polyneuropathy in diseases classified elsewhere'],
   mgus: ['D47.2', 'Monoclonal gammopathy'],
   poems: ['D47.2', 'POEMS syndrome'],
   splenomegaly: ['R16.1', 'Splenomegaly'],
+  hepatosplenomegaly: ['R16.2', 'Hepatomegaly with splenomegaly, not elsewhere classified'],
+  ascites: ['R18.8', 'Other ascites'],
+  papilledema: ['H47.11', 'Papilledema associated with increased intracranial pressure'],
+  diabeticNeuropathy: ['E11.42', 'Type 2 diabetes mellitus with diabetic polyneuropathy'],
   testicular: ['E29.1', 'Testicular hypofunction'],
   ovarian: ['E28.39', 'Other primary ovarian failure'],
   pigmentation: ['L81.8', 'Other specified disorders of pigmentation'],
@@ -18,6 +23,24 @@ export const DX = {
 } as const satisfies Record<string, Dx>;
 
 // LOINC (reference §4.1) and report codes
+/**
+ * CIDP as other coding systems send it (spec §1 "coding systems"): every one of these sets `cidp`.
+ * [DG1-3.1, DG1-3.2, DG1-3.3]
+ */
+export const CIDP_CODINGS: readonly (readonly [string, string, string])[] = [
+  ['G61.8', 'Other inflammatory polyneuropathies', 'I10WHO'],
+  ['G61.8 G', 'Sonstige Polyneuritiden', 'ICD10GM'],
+  ['357.81', 'Chronic inflammatory demyelinating polyneuritis', 'I9C'],
+  ['128209004', 'Chronic inflammatory demyelinating polyradiculoneuropathy', 'SCT'],
+  ['G61.81', 'Chronic inflammatory demyelinating polyneuritis', 'ICD-10-CM'],
+];
+export const CIDP_CODINGS_HELD_OUT: readonly (readonly [string, string, string])[] = [
+  ['G61.8V', 'Sonstige Polyneuritiden', 'ICD-10-GM'],
+  ['G61.8', 'Other inflammatory polyneuropathies', 'ICD10CA'],
+  ['128209004', 'CIDP', 'SNOMED-CT'],
+  ['G6181', 'CIDP', '2.16.840.1.113883.6.90'],
+];
+
 export const LN = {
   cbcPanel: '58410-2^CBC panel - Blood by Automated count^LN',
   bmpPanel: '51990-0^Basic metabolic panel - Blood^LN',
@@ -32,6 +55,11 @@ export const LN = {
   serumIfe: '25700-6^Immunofixation [interpretation] for Serum or Plasma^LN',
   serumIfeLoinc: '25700-6^Immunofixation [interpretation] for Serum or Plasma^LOINC',
   urineIfe: '13440-3^Immunofixation [interpretation] for Urine^LN',
+  flcRatio: '48378-4^Kappa lc.free/Lambda lc.free [Mass Ratio] in Serum^LN',
+  flcPanel: 'FLC^Serum free light chains^L',
+  rbc: '789-8^Erythrocytes [#/volume] in Blood by Automated count^LN',
+  mcv: '787-2^MCV [Entitic volume] by Automated count^LN',
+  plt2: '26515-7^Platelets [#/volume] in Blood^LN',
   imaging: '18748-4^Diagnostic imaging study^LN',
   pathology: '22637-3^Pathology report final diagnosis^LN',
   ncs: 'NCSRPT^Neurophysiology report^L',
@@ -57,34 +85,3 @@ export const NATO = [
 ] as const;
 
 export const WARDS = ['NEURO^101', 'MED2^214', 'MED3^305', 'SURG1^118', 'ONC^402', 'CARD^220'] as const;
-
-// Report texts. Positive reports carry no negation or context trigger in the phrase's scope.
-export const TEXT = {
-  ncsCidp: [
-    'Nerve conduction studies: diffuse slowing of motor conduction velocities with prolonged distal motor latencies and prolonged F-wave latencies.',
-    'Impression: findings consistent with chronic inflammatory demyelinating polyneuropathy.',
-  ],
-  ncsPoemsQuestion: 'Features raise the question of POEMS syndrome; paraprotein studies suggested.',
-  ncsDemyelinating: [
-    'Nerve conduction studies: symmetric slowing of conduction velocities, worse distally.',
-    'Impression: length-dependent demyelinating sensorimotor polyneuropathy.',
-  ],
-  ctSclerotic: [
-    'CT skeletal survey (low-dose whole body).',
-    'Findings: multiple sclerotic lesions in the pelvis, the largest 9 mm in the left iliac wing.',
-    'Impression: sclerotic bone lesions; correlation with paraprotein studies suggested.',
-  ],
-  /** one FT value with \.br\ line breaks and an escaped ampersand */
-  ctScleroticFt:
-    'CT SKELETAL SURVEY\\.br\\Findings: multiple sclerotic lesions in the pelvis \\T\\ L2 vertebral body.\\.br\\Impression: osteosclerotic lesions.',
-  ctNegated: ['CT skeletal survey:', 'No sclerotic lesions.', 'Small bone island in the left femur.'],
-  marrowLambda: [
-    'Bone marrow, left posterior iliac crest, biopsy:',
-    'Normocellular marrow with trilineage hematopoiesis and megakaryocytic hyperplasia.',
-    'Lambda-restricted plasma cells, 6% of cellularity.',
-  ],
-  nodeCastleman: ['Lymph node, right inguinal, excision:', 'Hyaline vascular variant Castleman disease.'],
-  nodeNegated: ['Lymph node, left cervical, excision:', 'Reactive follicular hyperplasia.', 'No evidence of Castleman disease.'],
-  usNegated: ['Abdominal ultrasound: liver and spleen normal in size.', 'No ascites or pleural effusion.'],
-  usSplenomegaly: ['Abdominal ultrasound: splenomegaly, spleen 15.5 cm in length.'],
-} as const;

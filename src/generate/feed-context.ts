@@ -3,6 +3,7 @@
  * seed and start, the shuffled archetype of every patient, admission times and identifiers.
  */
 import { ARCHETYPES, archetypeCounts, type ArchetypeInfo } from './archetypes.js';
+import type { Variant } from './phrasing.js';
 import { mix32, mulberry32 } from './rng.js';
 import { MIN, SEC, pad } from './time.js';
 import type { FeedOptions } from './types.js';
@@ -10,12 +11,16 @@ import type { FeedOptions } from './types.js';
 /** mean gap between admissions: 3 min ≈ 480 new patients a day */
 const ADMISSION_GAP = 3 * MIN;
 const DEFAULT_START = Date.UTC(2025, 0, 6, 0, 0, 0);
+/** salt of the held-out seed family: no held-out feed equals a default feed of any seed */
+const HELD_OUT_SALT = 0x5eed0b7;
 
 export interface FeedContext {
   /** number of patients */
   n: number;
+  /** the effective seed (the option, or its held-out family member) */
   seed: number;
   start: number;
+  variant: Variant;
   /** 4 base-36 characters derived from the seed, so feeds of different seeds share no MSH-10 */
   tag: string;
   /** index into ARCHETYPES per patient */
@@ -26,7 +31,10 @@ export function feedContext(opts: FeedOptions): FeedContext {
   const n = opts.patients;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`patients must be a non-negative integer, got ${n}`);
   if (!Number.isFinite(opts.seed)) throw new RangeError(`seed must be a finite number, got ${opts.seed}`);
-  const seed = Math.trunc(opts.seed) >>> 0;
+  const variant: Variant = opts.variant ?? 'default';
+  if (variant !== 'default' && variant !== 'held-out') throw new RangeError(`variant must be 'default' or 'held-out', got ${String(variant)}`);
+  const raw = Math.trunc(opts.seed) >>> 0;
+  const seed = variant === 'held-out' ? mix32(raw, HELD_OUT_SALT) : raw;
   const startMs = opts.start ? opts.start.getTime() : DEFAULT_START;
   if (!Number.isFinite(startMs)) throw new RangeError('start must be a valid date');
   // Whole seconds: MSH-7 has second resolution.
@@ -45,8 +53,8 @@ export function feedContext(opts: FeedOptions): FeedContext {
     archetypes[i] = archetypes[j] ?? 0;
     archetypes[j] = t;
   }
-  const tag = mix32(seed, 0x7a6).toString(36).toUpperCase().slice(-4).padStart(4, '0');
-  return { n, seed, start, tag, archetypes };
+  const tag = (variant === 'held-out' ? 'H' : '') + mix32(seed, 0x7a6).toString(36).toUpperCase().slice(-4).padStart(4, '0');
+  return { n, seed, start, variant, tag, archetypes };
 }
 
 export function archetypeAt(ctx: FeedContext, index: number): ArchetypeInfo {
@@ -68,4 +76,9 @@ export function patientId(index: number): string {
 /** the id of the temporary ("unknown patient") registration a merged patient first had */
 export function priorId(index: number): string {
   return `Q${pad(index + 1, 6)}`;
+}
+
+/** the reference laboratory's own identifier of a patient (assigning authority SYNTHREF) */
+export function aliasId(index: number): string {
+  return `L${pad(index + 1, 6)}`;
 }

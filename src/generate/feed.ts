@@ -3,9 +3,10 @@
  * interleaves all patients' messages in arrival order.
  */
 import { MinHeap } from './arrival.js';
-import { admissionTime, archetypeAt, feedContext, patientId, priorId, type FeedContext } from './feed-context.js';
+import { generateCbcFeed } from './cbc-feed.js';
+import { admissionTime, aliasId, archetypeAt, feedContext, patientId, priorId, type FeedContext } from './feed-context.js';
 import { planPatient } from './patient-plan.js';
-import type { ExpectedOutcome, FeedOptions, FeedPlan, GeneratedMessage, PlannedPatient } from './types.js';
+import type { AnyFeedOptions, ExpectedOutcome, FeedOptions, FeedPlan, GeneratedMessage, PlannedPatient } from './types.js';
 
 /** The complete plan: every patient, its expected outcome and its messages (with text). */
 export function planFeed(opts: FeedOptions): FeedPlan {
@@ -39,19 +40,20 @@ export function expectedOutcomes(opts: FeedOptions): Map<string, ExpectedOutcome
     const { archetype, expectedTier, expectedStatus } = archetypeAt(ctx, i);
     const key = `SYNTH|${patientId(i)}`;
     out.set(key, { patientKey: key, archetype, expectedTier, expectedStatus });
-    if (archetype === 'merged') {
-      const prior = `SYNTH|${priorId(i)}`;
-      out.set(prior, { patientKey: prior, archetype, expectedTier: null, expectedStatus: 'none', mergedInto: key });
-    }
+    // a merged-away prior id, or the reference lab's alias: never an alert of its own
+    const linked = archetype === 'merged' ? `SYNTH|${priorId(i)}` : archetype === 'alias-linked' ? `SYNTHREF|${aliasId(i)}` : null;
+    if (linked !== null) out.set(linked, { patientKey: linked, archetype, expectedTier: null, expectedStatus: 'none', mergedInto: key });
   }
   return out;
 }
 
 /**
  * All patients' messages in arrival order. Streaming: a patient is planned when the arrival clock
- * reaches its first admission, and only messages of patients in flight are held.
+ * reaches its first admission, and only messages of patients in flight are held. With
+ * `shape: 'cbc-heavy'`, the benchmark's CBC feed (cbc-feed.ts).
  */
-export function generateFeed(opts: FeedOptions): Generator<GeneratedMessage> {
+export function generateFeed(opts: AnyFeedOptions): Generator<GeneratedMessage> {
+  if (opts.shape === 'cbc-heavy') return generateCbcFeed(opts);
   // Validate now, not at the first next(): a bad option fails where the feed is requested.
   return emit(feedContext(opts));
 }

@@ -1,9 +1,12 @@
 /**
  * The messages one patient can receive (encounters, diagnoses, labs, reports, a merge), recorded
  * as drafts in MSH-7 terms; arrival order and control ids are decided later (arrival.ts).
+ * Wording and unit spellings come from pools (phrasing.ts, lab-values.ts) of the feed's variant.
  */
-import { BMP_ANALYTES, DX, LN, TEXT, WARDS, type BmpAnalyte, type Dx } from './clinical-content.js';
+import { BMP_ANALYTES, CIDP_CODINGS, CIDP_CODINGS_HELD_OUT, DX, LN, WARDS, type BmpAnalyte, type Dx } from './clinical-content.js';
 import { msh, obr, obx, oru, pv1, type Person } from './hl7-builders.js';
+import { drawCbcStyle, type CbcStyle, type LabCell } from './lab-values.js';
+import { NCS_CIDP, phrase, type Report, type Variant } from './phrasing.js';
 import { chance, int, pick, type Rng } from './rng.js';
 import { DAY, HOUR, MIN, SEC, hl7Time, pad } from './time.js';
 import type { MessageCategory, MessageKind } from './types.js';
@@ -11,7 +14,7 @@ import type { MessageCategory, MessageKind } from './types.js';
 export interface Draft {
   /** MSH-7, epoch ms */
   at: number;
-  /** explicit arrival (the late original of the out-of-order archetype) */
+  /** explicit arrival (a result held back by an interface engine) */
   arrival?: number;
   category: MessageCategory;
   pinned: boolean;
@@ -19,12 +22,41 @@ export interface Draft {
   patientKey: string;
   /** re-send an identical copy (same MSH-10) this long after the first arrival */
   duplicateAfter?: number;
+  /** send under the MSH-10 of this earlier draft (an interface engine that restarted its counter) */
+  controlIdOf?: Draft;
   /** must be pure: every random choice is made before the closure is built */
   render: (controlId: string) => string;
 }
 
+/** One DG1: ICD code, text, coding system, DG1-6 type (default F), DG1-5 onset (epoch ms). */
+export interface DxLine {
+  code: string;
+  text: string;
+  system: string;
+  type?: 'F' | 'W' | 'A';
+  onset?: number;
+}
+
+/** One version of a report or lab result (spec §2): its MSH-7, OBX-11 and, if held back, its arrival. */
+export interface Version {
+  at: number;
+  status: string;
+  arrival?: number;
+}
+
 /** Constant parts of each BMP OBX ("|NM|<code>||" and "|<unit>|<range>|"): fewer pieces per message. */
 const BMP_OBX_PARTS = BMP_ANALYTES.map(([code, unit, range]) => [`|NM|${code}||`, `|${unit}|${range}|`] as const);
+
+type ReportKind = 'report-radiology' | 'report-pathology' | 'report-neurophysiology';
+const REPORT_CODES: Record<ReportKind, readonly [service: string, code: string, section: string]> = {
+  'report-radiology': ['IMG^Diagnostic imaging^L', LN.imaging, 'RAD'],
+  'report-pathology': ['SURGPATH^Surgical pathology^L', LN.pathology, 'SP'],
+  'report-neurophysiology': ['NCS^Nerve conduction study^L', LN.ncs, 'NRS'],
+};
+
+function cellObx(n: number, code: string, cell: LabCell, flag: string, status: string, observed: string): string {
+  return obx(n, cell.type, code, '', cell.value, cell.unit, cell.range, flag, status, observed);
+}
 
 export class PatientPlanner {
   readonly drafts: Draft[] = [];
@@ -37,6 +69,7 @@ export class PatientPlanner {
     readonly index: number,
     readonly rng: Rng,
     readonly sex: 'M' | 'F',
+    readonly variant: Variant = 'default',
   ) {}
 
   /** placer "ORD0000123-04" and filler "LAB0000123-04": unique in the feed */
@@ -54,14 +87,7 @@ export class PatientPlanner {
    * Register a message. `render` runs at emission (lazily, to keep memory bounded), so it must be
    * pure: every random choice is drawn here, before the closure is built, and captured as data.
    */
-  private add(
-    at: number,
-    kind: MessageKind,
-    category: MessageCategory,
-    pinned: boolean,
-    person: Person,
-    render: (controlId: string) => string,
-  ): Draft {
+  private add(at: number, kind: MessageKind, category: MessageCategory, pinned: boolean, person: Person, render: (controlId: string) => string): Draft {
     const d: Draft = { at: Math.floor(at / SEC) * SEC, kind, category, pinned, patientKey: person.key, render };
     this.drafts.push(d);
     return d;
@@ -89,32 +115,40 @@ export class PatientPlanner {
   }
 
   /** ADT^A01/A03/A08 with PV1; with diagnoses it is usable, without it is routine. */
-  adt(person: Person, at: number, event: 'A01' | 'A03' | 'A08', pv: string, dxs: readonly (readonly [Dx, string])[], pinned = false): void {
+  adt(person: Person, at: number, event: 'A01' | 'A03' | 'A08', pv: string, dxs: readonly DxLine[], pinned = false): Draft {
     const type = event === 'A03' ? 'ADT^A03^ADT_A03' : `ADT^${event}^ADT_A01`;
     const kind: MessageKind = dxs.length > 0 ? 'adt-diagnosis' : event === 'A01' ? 'adt-admit' : event === 'A03' ? 'adt-discharge' : 'adt-update';
-    this.add(at, kind, dxs.length > 0 ? 'usable' : 'unremarkable', pinned, person, (id) => {
+    return this.add(at, kind, dxs.length > 0 ? 'usable' : 'unremarkable', pinned, person, (id) => {
       const t = hl7Time(at);
-      let text = `${msh(at, type, id)}\rEVN|${event}|${t}\r${person.pid}\r${pv}`;
-      for (let i = 0; i < dxs.length; i++) {
-        const [dx, system] = dxs[i] as readonly [Dx, string];
-        text += `\rDG1|${i + 1}||${dx[0]}^${dx[1]}^${system}||${t}|F`;
-      }
+      let text = `${msh(at, type, id, person.facility)}\rEVN|${event}|${t}\r${person.pid}\r${pv}`;
+      dxs.forEach((dx, i) => {
+        text += `\rDG1|${i + 1}||${dx.code}^${dx.text}^${dx.system}||${dx.onset === undefined ? t : hl7Time(dx.onset)}|${dx.type ?? 'F'}`;
+      });
       return text;
     });
   }
 
-  /** An A08 carrying diagnoses; ICD-10 system and dot vary as senders do (spec §1 "coding systems"). */
-  diagnoses(person: Person, at: number, dxs: readonly Dx[], pinned = false, exact = false): void {
+  /**
+   * An A08 carrying diagnoses; ICD-10 system and dot vary as senders do (spec §1 "coding systems").
+   * `exact` keeps "<code>^<text>^I10"; `onset` is DG1-5 (a diagnosis re-sent with its old onset).
+   */
+  diagnoses(person: Person, at: number, dxs: readonly Dx[], pinned = false, exact = false, onset?: number): Draft {
     const rng = this.rng;
-    const coded = dxs.map((dx): readonly [Dx, string] => {
-      if (exact) return [dx, 'I10'];
+    const lines = dxs.map((dx): DxLine => {
+      const line: DxLine = { code: dx[0], text: dx[1], system: 'I10' };
+      if (onset !== undefined) line.onset = onset;
+      if (exact) return line;
       const r = rng();
-      if (r < 0.8) return [dx, 'I10'];
-      if (r < 0.9) return [dx, 'ICD10CM'];
-      return [[dx[0].replace('.', ''), dx[1]], 'I10'];
+      if (r < 0.8) return line;
+      if (r < 0.9) return { ...line, system: 'ICD10CM' };
+      return { ...line, code: dx[0].replace('.', '') };
     });
+    return this.diagnosisLines(person, at, lines, pinned);
+  }
+
+  diagnosisLines(person: Person, at: number, lines: readonly DxLine[], pinned = false): Draft {
     const pv = this.currentPv1 || pv1('O', 'NEURO^101', 'NEURO', this.visit());
-    this.adt(person, at, 'A08', pv, coded, pinned);
+    return this.adt(person, at, 'A08', pv, lines, pinned);
   }
 
   bmp(person: Person, at: number): void {
@@ -153,14 +187,14 @@ export class PatientPlanner {
       plt: int(rng, 170, 380),
       hb: female ? 12.1 + rng() * 2.6 : 13.6 + rng() * 2.4,
       hct: female ? 37 + rng() * 7 : 40 + rng() * 7,
-      hbInGramsPerLitre: chance(rng, 0.2),
       pinned: false,
     });
   }
 
   /**
-   * ORU^R01 CBC. With `correction` a second message re-sends the same order (same filler,
-   * OBX-3, OBX-4 and collection time) with the platelet OBX at status C and OBR-25 C.
+   * ORU^R01 CBC with the order's unit style (drawn once, so every version repeats it). With
+   * `correction` a second message re-sends the same order (same filler, OBX-3, OBX-4 and
+   * collection time) with the platelet OBX at status C and OBR-25 C.
    */
   cbc(
     person: Person,
@@ -169,75 +203,102 @@ export class PatientPlanner {
       plt: number;
       hb: number;
       hct: number;
-      hbInGramsPerLitre?: boolean;
       pinned: boolean;
+      /** OBX-11 of the platelet count and OBR-25 (default F) */
+      status?: string;
       duplicateAfter?: number;
       correction?: { at: number; plt: number };
-      /** when the original arrives (out-of-order archetype) */
+      /** when the original arrives (held back by the interface engine) */
       originalArrival?: number;
+      /** send under the MSH-10 of this draft (control-id reuse) */
+      controlIdOf?: Draft;
+      /** 26515-7 instead of 777-3 */
+      altPlateletCode?: boolean;
     },
-  ): void {
+  ): Draft {
     const rng = this.rng;
     const no = this.order();
     const collected = at - int(rng, 40, 120) * MIN;
     const localCode = chance(rng, 0.25);
     const wbc = 4.5 + rng() * 5;
     const female = this.sex === 'F';
-    const gl = o.hbInGramsPerLitre === true;
+    const style: CbcStyle = drawCbcStyle(rng, this.variant);
     const { hb, hct } = o;
+    const pltCode = o.altPlateletCode ? LN.plt2 : localCode ? LN.pltLocal : LN.plt;
     const render = (id: string, time: number, plt: number, pltStatus: string): string => {
       const c = hl7Time(collected);
-      const hbValue = gl ? Math.round(hb * 10).toString() : hb.toFixed(1);
-      const hbRange = gl ? (female ? '120-155' : '135-175') : female ? '12.0-15.5' : '13.5-17.5';
       const hbFlag = hb > (female ? 15.5 : 17.5) ? 'H' : 'N';
       const hctFlag = hct > (female ? 46 : 50) ? 'H' : 'N';
       return oru(
         person, id, time, no,
         obr(no, LN.cbcPanel, collected, time, pltStatus, 'BLD'),
         `\r${obx(1, 'NM', LN.wbc, '', wbc.toFixed(1), '10*3/uL', '4.0-11.0', 'N', 'F', c)}` +
-          `\r${obx(2, 'NM', LN.hb, '', hbValue, gl ? 'g/L' : 'g/dL', hbRange, hbFlag, 'F', c)}` +
-          `\r${obx(3, 'NM', LN.hct, '', hct.toFixed(1), '%', female ? '36-46' : '40-50', hctFlag, 'F', c)}` +
-          `\r${obx(4, 'NM', localCode ? LN.pltLocal : LN.plt, '', String(plt), '10*3/uL', '150-400', plt > 400 ? 'H' : 'N', pltStatus, c)}`,
+          `\r${cellObx(2, LN.hb, style.hb(hb, female), hbFlag, 'F', c)}` +
+          `\r${cellObx(3, LN.hct, style.hct(hct, female), hctFlag, 'F', c)}` +
+          `\r${cellObx(4, pltCode, style.plt(plt, female), plt > 400 ? 'H' : 'N', pltStatus, c)}`,
       );
     };
-    const d = this.add(at, 'lab-cbc', 'usable', o.pinned, person, (id) => render(id, at, o.plt, 'F'));
+    const status = o.status ?? 'F';
+    const d = this.add(at, 'lab-cbc', 'usable', o.pinned, person, (id) => render(id, at, o.plt, status));
     if (o.duplicateAfter !== undefined) d.duplicateAfter = o.duplicateAfter;
     if (o.originalArrival !== undefined) d.arrival = o.originalArrival;
+    if (o.controlIdOf !== undefined) d.controlIdOf = o.controlIdOf;
     const corr = o.correction;
     if (corr) this.add(corr.at, 'lab-cbc', 'usable', o.pinned, person, (id) => render(id, corr.at, corr.plt, 'C'));
+    return d;
   }
 
   /**
-   * VEGF 75628-8. Specimen in SPM-4 or OBR-15, or none (then OBX-7/OBX-8 decide).
-   * With `deleteAt` a second message marks the same OBX status D with an empty value.
+   * VEGF 75628-8. Specimen in SPM-4 or OBR-15, or none (then OBX-7/OBX-8 decide). `versions`
+   * re-send the same order (same OBX-3/OBX-4): D = deleted with an empty value, P = preliminary.
    */
   vegf(
     person: Person,
     at: number,
-    o: { value: number; unit: 'pg/mL' | 'ng/L'; specimen: 'PLAS' | 'SER' | null; via: 'SPM' | 'OBR15'; pinned: boolean; deleteAt?: number },
+    o: {
+      value: number;
+      unit: 'pg/mL' | 'ng/L' | 'ng/mL';
+      specimen: 'PLAS' | 'SER' | null;
+      via: 'SPM' | 'OBR15';
+      pinned: boolean;
+      /** OBX-11 of the first version (default F) */
+      status?: string;
+      arrival?: number;
+      deleteAt?: number;
+      /** later versions of the same result, with their own value */
+      versions?: readonly (Version & { value: number })[];
+    },
   ): void {
     const rng = this.rng;
     const no = this.order();
     const collected = at - int(rng, 2, 6) * DAY;
-    const { value, unit, specimen, via } = o;
+    const { unit, specimen, via } = o;
     const range = specimen === 'SER' ? '0-1000' : '0-96';
-    const render = (id: string, time: number, deleted: boolean): string => {
+    const scale = unit === 'ng/mL' ? 0.001 : 1;
+    const render = (id: string, time: number, value: number | null, status: string): string => {
       const c = hl7Time(collected);
-      const flag = deleted ? '' : value > (specimen === 'SER' ? 1000 : 96) ? 'H' : 'N';
+      const flag = value === null ? '' : value > (specimen === 'SER' ? 1000 : 96) ? 'H' : 'N';
       const spm =
         specimen && via === 'SPM'
           ? `\rSPM|1|||${specimen === 'PLAS' ? 'PLAS^Plasma^HL70487' : 'SER^Serum^HL70487'}|||||||||||||${c}`
           : '';
+      const shown = value === null ? '' : scale === 1 ? String(value) : (value * scale).toFixed(3);
+      const shownRange = scale === 1 ? range : specimen === 'SER' ? '0-1.000' : '0-0.096';
       return oru(
         person, id, time, no,
-        obr(no, LN.vegf, collected, time, deleted ? 'C' : 'F', specimen && via === 'OBR15' ? specimen : ''),
-        `\r${obx(1, 'NM', LN.vegf, '', deleted ? '' : String(value), unit, range, flag, deleted ? 'D' : 'F', c)}${spm}`,
+        obr(no, LN.vegf, collected, time, status === 'D' ? 'C' : status, specimen && via === 'OBR15' ? specimen : ''),
+        `\r${obx(1, 'NM', LN.vegf, '', shown, unit, shownRange, flag, status, c)}${spm}`,
       );
     };
-    this.add(at, 'lab-vegf', 'usable', o.pinned, person, (id) => render(id, at, false));
+    const first = this.add(at, 'lab-vegf', 'usable', o.pinned, person, (id) => render(id, at, o.value, o.status ?? 'F'));
+    if (o.arrival !== undefined) first.arrival = o.arrival;
     const del = o.deleteAt;
     // Deleted (OBX-11 D): same order, same OBX-3/OBX-4, empty value, later MSH-7.
-    if (del !== undefined) this.add(del, 'lab-vegf', 'usable', true, person, (id) => render(id, del, true));
+    if (del !== undefined) this.add(del, 'lab-vegf', 'usable', true, person, (id) => render(id, del, null, 'D'));
+    for (const v of o.versions ?? []) {
+      const d = this.add(v.at, 'lab-vegf', 'usable', true, person, (id) => render(id, v.at, v.value, v.status));
+      if (v.arrival !== undefined) d.arrival = v.arrival;
+    }
   }
 
   spep(person: Person, at: number, mSpike: number, pinned: boolean): void {
@@ -252,66 +313,100 @@ export class PatientPlanner {
     );
   }
 
-  ife(person: Person, at: number, specimen: 'serum' | 'urine', text: string, pinned: boolean): void {
-    const rng = this.rng;
+  /** Serum free light chain κ/λ ratio (48378-4) against the lab's range. */
+  flc(person: Person, at: number, ratio: number, pinned: boolean): void {
     const no = this.order();
-    const collected = at - int(rng, 1, 4) * DAY;
-    const code = specimen === 'urine' ? LN.urineIfe : chance(rng, 0.1) ? LN.serumIfeLoinc : LN.serumIfe;
-    const type = chance(rng, 0.8) ? 'ST' : 'TX';
-    const flag = text.startsWith('No ') ? 'N' : 'A';
-    this.add(at, 'lab-ife', 'usable', pinned, person, (id) =>
+    const collected = at - int(this.rng, 1, 3) * DAY;
+    this.add(at, 'lab-flc', 'usable', pinned, person, (id) =>
       oru(
         person, id, at, no,
-        obr(no, code, collected, at, 'F', specimen === 'urine' ? 'UR' : 'SER'),
-        `\r${obx(1, type, code, '', text, '', '', flag, 'F', hl7Time(collected))}`,
+        obr(no, LN.flcPanel, collected, at, 'F', 'SER'),
+        `\r${obx(1, 'NM', LN.flcRatio, '', ratio.toFixed(2), '', '0.26-1.65', ratio < 0.26 ? 'L' : ratio > 1.65 ? 'H' : 'N', 'F', hl7Time(collected))}`,
       ),
     );
   }
 
-  /** Multi-OBX TX report (same OBX-3, OBX-4 = 1..n) or, with a string, one FT OBX. */
-  report(
-    person: Person,
-    at: number,
-    kind: 'report-radiology' | 'report-pathology' | 'report-neurophysiology',
-    lines: readonly string[] | string,
-    pinned: boolean,
-  ): void {
+  /**
+   * Serum or urine immunofixation. `positive` says whether the text names a band (OBX-8 A).
+   * Forms: one ST/TX line; two TX lines of one observation ("Interpretation:" first); or a coded
+   * POS/NEG result with the interpretation in an NTE.
+   */
+  ife(person: Person, at: number, specimen: 'serum' | 'urine', text: string, pinned: boolean, positive = !/^(no |negative|ife negative|polyclonal)/i.test(text)): Draft {
+    const rng = this.rng;
     const no = this.order();
-    const performed = at - int(this.rng, 4, 30) * HOUR;
-    const [service, code, section] =
-      kind === 'report-radiology'
-        ? (['IMG^Diagnostic imaging^L', LN.imaging, 'RAD'] as const)
-        : kind === 'report-pathology'
-          ? (['SURGPATH^Surgical pathology^L', LN.pathology, 'SP'] as const)
-          : (['NCS^Nerve conduction study^L', LN.ncs, 'NRS'] as const);
-    this.add(at, kind, 'usable', pinned, person, (id) => {
-      const c = hl7Time(performed);
+    const collected = at - int(rng, 1, 4) * DAY;
+    const code = specimen === 'urine' ? LN.urineIfe : chance(rng, 0.1) ? LN.serumIfeLoinc : LN.serumIfe;
+    const r = rng();
+    const form = r < 0.6 ? 'line' : r < 0.8 ? 'two-lines' : 'coded';
+    const type = chance(rng, 0.8) ? 'ST' : 'TX';
+    const flag = positive ? 'A' : 'N';
+    return this.add(at, 'lab-ife', 'usable', pinned, person, (id) => {
+      const c = hl7Time(collected);
       const body =
-        typeof lines === 'string'
-          ? `\r${obx(1, 'FT', code, '1', lines, '', '', '', 'F', c)}`
-          : lines.map((line, i) => `\r${obx(i + 1, 'TX', code, String(i + 1), line, '', '', '', 'F', c)}`).join('');
-      return oru(person, id, at, no, obr(no, service, performed, at, 'F', '', section), body);
+        form === 'line'
+          ? `\r${obx(1, type, code, '', text, '', '', flag, 'F', c)}`
+          : form === 'two-lines'
+            ? `\r${obx(1, 'TX', code, '1', 'Interpretation:', '', '', flag, 'F', c)}\r${obx(2, 'TX', code, '2', text, '', '', flag, 'F', c)}`
+            : `\r${obx(1, 'CWE', code, '', positive ? 'POS^Positive^HL70078' : 'NEG^Negative^HL70078', '', '', flag, 'F', c)}\rNTE|1|L|${text}`;
+      return oru(person, id, at, no, obr(no, code, collected, at, 'F', specimen === 'urine' ? 'UR' : 'SER'), body);
     });
+  }
+
+  /** A report: lines as TX OBX of one observation (OBX-4 = 1..n), or a string as one FT OBX. */
+  report(person: Person, at: number, kind: ReportKind, lines: Report, pinned: boolean): void {
+    this.reportVersions(person, kind, lines, [{ at, status: 'F' }], pinned);
+  }
+
+  /**
+   * Versions of one report (same order and OBX-3): e.g. a preliminary naming a lesion and the
+   * final naming nothing. Each version may carry its own text (`text` overrides `lines`).
+   */
+  reportVersions(person: Person, kind: ReportKind, lines: Report, versions: readonly (Version & { text?: Report })[], pinned: boolean): void {
+    const no = this.order();
+    const first = versions[0]?.at ?? 0;
+    const performed = first - int(this.rng, 4, 30) * HOUR;
+    const [service, code, section] = REPORT_CODES[kind];
+    for (const v of versions) {
+      const text = v.text ?? lines;
+      const d = this.add(v.at, kind, 'usable', pinned, person, (id) => {
+        const c = hl7Time(performed);
+        const body =
+          typeof text === 'string'
+            ? `\r${obx(1, 'FT', code, '1', text, '', '', '', v.status, c)}`
+            : text.map((line, i) => `\r${obx(i + 1, 'TX', code, String(i + 1), line, '', '', '', v.status, c)}`).join('');
+        return oru(person, id, v.at, no, obr(no, service, performed, v.at, v.status, '', section), body);
+      });
+      if (v.arrival !== undefined) d.arrival = v.arrival;
+    }
   }
 
   /** ADT^A40: `prior` is merged into `survivor`. */
   merge(survivor: Person, prior: Person, at: number): void {
     this.add(at, 'adt-merge', 'usable', true, survivor, (id) =>
-      `${msh(at, 'ADT^A40^ADT_A39', id)}\rEVN|A40|${hl7Time(at)}\r${survivor.pid}\rMRG|${prior.id}^^^SYNTH^MR`,
+      `${msh(at, 'ADT^A40^ADT_A39', id, survivor.facility)}\rEVN|A40|${hl7Time(at)}\r${survivor.pid}\rMRG|${prior.id}^^^SYNTH^MR`,
     );
   }
 
-  /** CIDP from a coded diagnosis or from the neurophysiology report. */
+  /**
+   * CIDP as the hospital records it: an ICD-10-CM DG1 (sometimes as the working diagnosis), the
+   * same in another coding system, or the neurophysiology report.
+   */
   cidp(person: Person, at: number, pinned: boolean): void {
-    if (chance(this.rng, 0.6)) this.diagnoses(person, at, [DX.cidp], pinned);
-    else this.report(person, at, 'report-neurophysiology', TEXT.ncsCidp, pinned);
+    const r = this.rng();
+    if (r < 0.45) this.diagnoses(person, at, [DX.cidp], pinned);
+    else if (r < 0.55) this.diagnosisLines(person, at, [{ code: DX.cidp[0], text: DX.cidp[1], system: 'I10', type: 'W' }], pinned);
+    else if (r < 0.7) {
+      const [code, text, system] = pick(this.rng, this.variant === 'held-out' ? CIDP_CODINGS_HELD_OUT : CIDP_CODINGS);
+      this.diagnosisLines(person, at, [{ code, text, system }], pinned);
+    } else this.report(person, at, 'report-neurophysiology', phrase(this.rng, NCS_CIDP, this.variant), pinned);
   }
 
-  /** A neuropathy that is not necessarily CIDP: G62.9, G61.81 or a "demyelinating polyneuropathy" report. */
+  /** A neuropathy that is not necessarily CIDP: G62.9, G63, G61.81 or a demyelinating NCS report. */
   polyneuropathy(person: Person, at: number, pinned: boolean): void {
     const r = this.rng();
-    if (r < 0.5) this.diagnoses(person, at, [DX.polyneuropathy], pinned);
+    if (r < 0.4) this.diagnoses(person, at, [DX.polyneuropathy], pinned);
+    else if (r < 0.5) this.diagnoses(person, at, [DX.diseaseNeuropathy], pinned);
     else if (r < 0.75) this.diagnoses(person, at, [DX.cidp], pinned);
-    else this.report(person, at, 'report-neurophysiology', TEXT.ncsDemyelinating, pinned);
+    else this.report(person, at, 'report-neurophysiology', phrase(this.rng, NCS_CIDP, this.variant), pinned);
   }
 }

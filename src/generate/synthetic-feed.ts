@@ -17,16 +17,26 @@
  *    planned lazily as the arrival clock reaches their first message, so memory is bounded by the
  *    patients "in flight", not by the size of the feed.
  *
- * Modules: rng.ts and time.ts (seeded PRNG, time units and HL7 time), hl7-builders.ts (segments),
- * clinical-content.ts (codes and report texts), archetypes.ts, patient-messages.ts (the messages
- * one patient can receive), patient-plan.ts (per-archetype plans), arrival.ts (arrival order),
- * feed-context.ts and feed.ts (the whole feed). This file is the public entry point.
+ *  - Real feeds vary: report wording (phrasing.ts) and unit spellings, SN/ST values, decimal
+ *    commas (lab-values.ts) are drawn from pools; `variant: 'held-out'` uses another seed family
+ *    and pools the default feed never uses.
+ *  - `shape: 'cbc-heavy'` is the benchmark's CBC feed instead (cbc-feed.ts).
+ *
+ * Modules: rng.ts and time.ts (seeded PRNG, time units and HL7 time), hl7-builders.ts (segments
+ * and identities), clinical-content.ts (codes), phrasing.ts and lab-values.ts (variation),
+ * archetypes.ts, patient-messages.ts (the messages one patient can receive), plan-context.ts,
+ * plans-clinical.ts and plans-lifecycle.ts (per-archetype plans), patient-plan.ts, arrival.ts
+ * (arrival order), feed-context.ts and feed.ts (the whole feed), cbc-feed.ts. This file is the
+ * public entry point.
  */
 export { ARCHETYPES, type Archetype, type ArchetypeInfo, type ExpectedStatus } from './archetypes.js';
 export { expectedOutcomes, generateFeed, planFeed } from './feed.js';
 export { mulberry32, type Rng } from './rng.js';
 export { hl7Time } from './time.js';
+export type { Variant } from './phrasing.js';
 export type {
+  AnyFeedOptions,
+  CbcFeedOptions,
   ExpectedOutcome,
   FeedOptions,
   FeedPlan,

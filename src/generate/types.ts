@@ -1,15 +1,39 @@
 /** Public types of the synthetic feed: options, emitted messages, the plan and expected outcomes. */
 import type { Tier } from '../domain/tier.js';
 import type { Archetype, ExpectedStatus } from './archetypes.js';
+import type { Variant } from './phrasing.js';
 
+/** The default shape: patients following archetypes among routine hospital traffic. */
 export interface FeedOptions {
-  /** number of patients (surviving identities); merged patients add one prior identity each */
+  shape?: 'archetypes';
+  /** number of patients (surviving identities); merged and alias-linked patients add one key each */
   patients: number;
   /** any finite number; used as an unsigned 32-bit integer */
   seed: number;
   /** time of the first admission; default 2025-01-06T00:00:00Z (never the clock) */
   start?: Date;
+  /**
+   * 'default' (tests, demo, benchmark) or 'held-out': another seed family and phrasing/unit pools
+   * that the default feed never uses, to evaluate the rule on wording it was not tuned on
+   */
+  variant?: Variant;
 }
+
+/**
+ * The benchmark's CBC-heavy shape (issue 7 item 6): `messages` messages over `patients`
+ * patients, all CBCs (WBC, RBC, Hb, Hct, MCV, platelets; LOINC-coded, vendor unit spellings)
+ * except one ADT^A08 with a CIDP diagnosis for about one patient in six; about 15 % of platelet
+ * counts above 450 ×10⁹/L.
+ */
+export interface CbcFeedOptions {
+  shape: 'cbc-heavy';
+  messages: number;
+  patients: number;
+  seed: number;
+  start?: Date;
+}
+
+export type AnyFeedOptions = FeedOptions | CbcFeedOptions;
 
 /** Whether a message carries anything the default site profile reads (codes, DG1, report text, merges). */
 export type MessageCategory = 'usable' | 'unremarkable';
@@ -22,6 +46,7 @@ export type MessageKind =
   | 'adt-merge'
   | 'lab-bmp'
   | 'lab-cbc'
+  | 'lab-flc'
   | 'lab-vegf'
   | 'lab-spep'
   | 'lab-ife'
@@ -48,7 +73,7 @@ export interface ExpectedOutcome {
   archetype: Archetype;
   expectedTier: Tier | null;
   expectedStatus: ExpectedStatus;
-  /** set on a prior identifier that an ADT^A40 merges into this surviving key */
+  /** set on a prior identifier that an ADT^A40 merges (or a PID-3 alias links) into this surviving key */
   mergedInto?: string;
 }
 
@@ -72,7 +97,7 @@ export interface PlannedPatient {
   index: number;
   /** surviving key "SYNTH|P000123" */
   patientKey: string;
-  /** identifiers merged into `patientKey` by an ADT^A40 at the end of the patient's messages */
+  /** identifiers merged into `patientKey` (ADT^A40 priors) or linked to it (PID-3 aliases) */
   priorPatientKeys: string[];
   archetype: Archetype;
   sex: 'M' | 'F';

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { generateFeed, type FeedOptions } from './synthetic-feed.js';
+import { generateFeed, type AnyFeedOptions } from './synthetic-feed.js';
 
 export interface WriteFeedResult {
   /** messages written, duplicate copies included */
@@ -21,8 +21,10 @@ const CHUNK = 256 * 1024;
 /**
  * Stream a synthetic feed to `path`: each message's segments joined by "\r", each message followed
  * by "\r\n". Honours back-pressure (waits for 'drain'); never holds the whole feed in memory.
+ * `{ patients, seed, variant: 'held-out' }` writes the held-out feed; `{ shape: 'cbc-heavy',
+ * messages, patients, seed }` the benchmark's CBC feed.
  */
-export async function writeFeed(path: string, opts: FeedOptions): Promise<WriteFeedResult> {
+export async function writeFeed(path: string, opts: AnyFeedOptions): Promise<WriteFeedResult> {
   const messages = generateFeed(opts); // validates opts before the file is created
   // A high-water mark of several chunks lets generation continue while the previous chunks are written.
   const out = createWriteStream(path, { highWaterMark: 8 * CHUNK });

@@ -33,10 +33,18 @@ const TABLE_0357: Record<ErrorCode, readonly [string, string]> = {
   HL7_NO_PATIENT_ID: ['101', 'Required field missing'],
   HL7_NO_MERGE_ID: ['101', 'Required field missing'],
   HL7_FRAME_TOO_LARGE: ['207', 'Application internal error'],
+  MLLP_UNFRAMED_BYTES: ['207', 'Application internal error'],
+  MLLP_ABANDONED_FRAME: ['207', 'Application internal error'],
+  MLLP_INCOMPLETE_FRAME: ['207', 'Application internal error'],
+  MLLP_HTTP_REQUEST: ['207', 'Application internal error'],
   STORE_UNAVAILABLE: ['207', 'Application internal error'],
+  KAFKA_TOPIC_MISSING: ['207', 'Application internal error'],
+  KAFKA_UNAVAILABLE: ['207', 'Application internal error'],
   PROFILE_INVALID: ['207', 'Application internal error'],
   INPUT_UNREADABLE: ['207', 'Application internal error'],
   USAGE: ['207', 'Application internal error'],
+  // a warning: the message was accepted (never sent as AE/AR)
+  CONTROL_ID_REUSED: ['0', 'Message accepted'],
 };
 
 const ENHANCED: Record<AckCode, string> = { AA: 'CA', AE: 'CE', AR: 'CR' };

@@ -4,6 +4,7 @@ import type { SiteProfile } from '../config/profile.schema.js';
 import { expandInputs, readHl7File } from '../consumers/file.consumer.js';
 import type { ErrorCode } from '../errors.js';
 import { startEmbedded } from '../main.js';
+import type { UnreadCounts } from '../pipeline/ingest.js';
 
 export interface ReplaySummary {
   files: number;
@@ -11,6 +12,10 @@ export interface ReplaySummary {
   accepted: number;
   duplicates: number;
   rejected: Partial<Record<ErrorCode, number>>;
+  /** accepted messages whose (facility, MSH-10) had come before with other content */
+  controlIdReused: number;
+  /** values and phrases seen but not used, by reason (spec §1.1: a site fixes its profile from these) */
+  unread: UnreadCounts;
   patients: number;
   alerts: Record<string, number>;
   alertsByStatus: Record<string, number>;
@@ -41,7 +46,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   // A replay can be re-run from its files, so it commits in groups without waiting for fsync.
   const app = startEmbedded({ dbPath: opts.dbPath, profile: opts.profile, log: opts.log, synchronous: 'NORMAL' });
   const batchSize = opts.batchSize ?? 2000;
-  const summary: ReplaySummary = { files: files.length, read: 0, accepted: 0, duplicates: 0, rejected: {}, patients: 0, alerts: {}, alertsByStatus: {}, notifications: 0, seconds: 0, messagesPerSecond: 0 };
+  const summary: ReplaySummary = { files: files.length, read: 0, accepted: 0, duplicates: 0, rejected: {}, controlIdReused: 0, unread: {}, patients: 0, alerts: {}, alertsByStatus: {}, notifications: 0, seconds: 0, messagesPerSecond: 0 };
   const started = performance.now();
   let doneBytes = 0;
   try {
@@ -59,6 +64,8 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
           if (outcome.status === 'accepted') {
             summary.accepted += 1;
             if (outcome.duplicate) summary.duplicates += 1;
+            if (outcome.controlIdReused) summary.controlIdReused += 1;
+            for (const [reason, n] of Object.entries(outcome.unread) as [keyof UnreadCounts, number][]) summary.unread[reason] = (summary.unread[reason] ?? 0) + n;
           } else {
             summary.rejected[outcome.code] = (summary.rejected[outcome.code] ?? 0) + 1;
           }

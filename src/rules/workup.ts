@@ -1,5 +1,6 @@
 import type { WorkupItem } from '../domain/assessment.js';
 import type { Finding, FindingKind } from '../domain/finding.js';
+import type { Measurement } from '../domain/result.js';
 import type { Tier } from '../domain/tier.js';
 
 /**
@@ -62,32 +63,43 @@ const BIOPSY_WHEN_CASTLEMAN_KNOWN =
 /** Spec §3 gives criteria-met the meaning "urgent haematology review". */
 const URGENT_REFERRAL = 'Urgent haematology referral: the record meets the Mayo criteria for POEMS syndrome.';
 
+/** What the work-up needs to know is on record: current findings and watched lab values. */
+export interface OnRecord {
+  findings: readonly Finding[];
+  measurements: readonly Measurement[];
+}
+
 /**
- * The work-up of reference §6 minus what is already on record. `findings` should be the
- * patient's current (in-lookback) findings; an empty list when no tier holds.
+ * The work-up of reference §6 minus what is already on record (spec §3): a test is on record when
+ * any result of it is, preliminary or final, normal or not. Blood counts and VEGF are on record
+ * only inside the lookback (an old value says nothing of today); immunofixation is suggested
+ * unless `ifeDone`, which never ages.
  */
-export function suggestWorkup(findings: readonly Finding[], tier: Tier | null): WorkupItem[] {
+export function suggestWorkup(record: OnRecord, tier: Tier | null): WorkupItem[] {
   if (tier === null) return [];
-  const onRecord = new Set<FindingKind>(findings.map((f) => f.kind));
-  return WORKUP_ITEMS.filter((item) => !isDone(item.id, onRecord, tier)).map((item) => ({
+  const onRecord = new Set<FindingKind>([...record.findings.map((f) => f.kind), ...record.measurements.map((m) => m.kind)]);
+  return WORKUP_ITEMS.filter((item) => !isDone(item.id, onRecord)).map((item) => ({
     id: item.id,
     text: textFor(item.id, item.text, onRecord, tier),
   }));
 }
 
-function isDone(id: WorkupId, onRecord: ReadonlySet<FindingKind>, tier: Tier): boolean {
+/** `onRecord` holds finding kinds and measurement kinds (a normal platelet count is `thrombocytosis`). */
+function isDone(id: WorkupId, onRecord: ReadonlySet<FindingKind>): boolean {
   switch (id) {
     case 'immunofixation':
-      // A screening gap *means* no immunofixation is on record (a κ clone from marrow text or
-      // SPEP can coexist with it), so the item the alert is about is never dropped there.
-      return tier !== 'screening-gap' && (onRecord.has('ifeDone') || onRecord.has('clone'));
+      return onRecord.has('ifeDone');
     case 'vegf':
-      // Only an elevated VEGF becomes a finding; a normal result leaves no trace to drop on.
+      // a VEGF measurement, normal or raised, or a raised VEGF finding
       return onRecord.has('vegfHigh');
     case 'cbc':
+      // platelets, Hb or Hct, normal or not: any of them is a blood count on record
       return onRecord.has('thrombocytosis') || onRecord.has('polycythemia');
     case 'bone-imaging':
       return onRecord.has('scleroticBone');
+    case 'fundoscopy':
+      // papilloedema on record means the fundi were examined
+      return onRecord.has('papilledema');
     default:
       return false;
   }

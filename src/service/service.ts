@@ -10,6 +10,7 @@ import { kafkaMllpHandler, pipelineMllpHandler } from '../consumers/mllp-handler
 import { MllpListener } from '../consumers/mllp.consumer.js';
 import { buildPipeline } from '../main.js';
 import { HealthServer } from './health.server.js';
+import { mllpMetrics } from './mllp-metrics.js';
 import { redisState, sqliteState, type ServiceState } from './state.js';
 
 export interface RunningService {
@@ -35,7 +36,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
   let producer: IngressProducer | undefined;
   let consumer: KafkaIngestConsumer | undefined;
   if (config.kafkaBrokers.length > 0) {
-    const transport = createKafkajsTransport({ brokers: config.kafkaBrokers, log });
+    const transport = createKafkajsTransport({ brokers: config.kafkaBrokers, log, sessionTimeoutMs: config.kafkaSessionTimeoutMs, heartbeatIntervalMs: config.kafkaHeartbeatIntervalMs });
     const admin = await transport.admin();
     await admin.ensureTopics([config.kafkaTopic, config.kafkaDlqTopic], config.kafkaPartitions);
     await admin.close();
@@ -49,8 +50,14 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
       host: config.mllpHost,
       port: config.mllpPort,
       maxFrameBytes: config.mllpMaxFrameBytes,
-      idleTimeoutMs: config.mllpIdleTimeoutMs,
       maxConnections: config.mllpMaxConnections,
+      maxConnectionsPerPeer: config.mllpMaxConnectionsPerPeer,
+      firstByteTimeoutMs: config.mllpFirstByteTimeoutMs,
+      idleTimeoutMs: config.mllpIdleTimeoutMs,
+      frameTimeoutMs: config.mllpFrameTimeoutMs,
+      minBytesPerSecond: config.mllpMinBytesPerSecond,
+      minRateGraceMs: config.mllpMinRateGraceMs,
+      unreadyAfterFailingMs: config.mllpUnreadyAfterFailingMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       ...(config.tlsKey && config.tlsCert
         ? { tls: { key: readFileSync(config.tlsKey), cert: readFileSync(config.tlsCert), ...(config.tlsCa ? { ca: readFileSync(config.tlsCa) } : {}), requestCert: config.tlsRequestCert } }
@@ -58,15 +65,18 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     },
     producer ? kafkaMllpHandler(producer, config.kafkaTopic) : pipelineMllpHandler(pipeline, state.durable),
     log,
+    // no onReject yet: the listener's own rejects (unframed bytes, HTTP, oversized and empty
+    // frames) are counted in its health and metrics; a dead-letter store with quotas comes later
   );
   const { port: mllpPort } = await listener.start();
   // MLLP only needs the producer; joining the group may wait out a dead member's session
-  // (about 30 s after a crash), and /readyz reports the consumer until it runs.
+  // (kafkaSessionTimeoutMs after a crash), and /readyz reports the consumer until it runs.
   const consumerStarted = consumer?.start().catch((err: unknown) => log.error({ err }, 'Kafka consumer did not start'));
 
   let notifying = Promise.resolve(0);
   const notifier = setInterval(() => {
-    notifying = notifying.then(() => state.queue.drain(async () => {})).catch((err: unknown) => {
+    // expired snoozes release the notifications they held back (spec §4), then the queue drains
+    notifying = notifying.then(() => pipeline.sweepSnoozed()).then(() => state.queue.drain(async () => {})).catch((err: unknown) => {
       log.error({ err }, 'notification drain failed');
       return 0;
     });
@@ -75,11 +85,12 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
   const health = new HealthServer(
     [
       { name: 'state', ready: () => state.ready() },
-      { name: 'mllp', ready: async () => (listener.health().listening ? true : 'MLLP listener not listening') },
+      { name: 'mllp', ready: async () => listener.readiness() },
       ...(consumer ? [{ name: 'kafka', ready: async () => (consumer?.health().status === 'running' ? true : `Kafka consumer ${consumer?.health().status}`) }] : []),
     ],
     config.healthHost,
     config.healthPort,
+    () => mllpMetrics(listener.health()),
   );
   const { port: healthPort } = await health.start();
   log.info({ mllpPort, healthPort, state: state.mode, kafka: Boolean(producer) }, 'poems-sentinel running');

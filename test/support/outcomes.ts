@@ -3,7 +3,9 @@ import type { ExpectedOutcome } from '../../src/generate/synthetic-feed.js';
 
 /**
  * Compares alerts with the generator's expected outcomes: per patient key "none", "open:<tier>"
- * or "withdrawn:"; an alert for a key the feed does not have is a mismatch too.
+ * or "withdrawn:" ("open" stands for any status but withdrawn). Merged-away prior ids and the
+ * reference lab's alias keys (`mergedInto`) expect "none": their evidence and alerts belong to
+ * the survivor. An alert for a key the feed does not have is a mismatch too.
  */
 export function outcomeMismatches(alerts: readonly Alert[], expected: ReadonlyMap<string, ExpectedOutcome>): string[] {
   const byPatient = new Map(alerts.map((a) => [a.patientKey, a]));

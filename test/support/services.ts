@@ -49,3 +49,15 @@ export function kafkaService(): Promise<ServiceProbe> {
     return [host, Number(port)];
   });
 }
+
+/**
+ * PostgreSQL (the inbox's users, sessions and audit, and the delivery ledger in distributed
+ * mode). `DATABASE_URL`, else the machine's server on 127.0.0.1:5432 (database `test`). Tests use
+ * a schema of their own and drop it afterwards.
+ */
+export function postgresService(): Promise<ServiceProbe> {
+  return probe('PostgreSQL', 'DATABASE_URL', undefined, 'postgres://postgres@127.0.0.1:5432/test', (url) => {
+    const u = new URL(url);
+    return [u.hostname, Number(u.port || 5432)];
+  });
+}

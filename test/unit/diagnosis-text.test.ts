@@ -48,6 +48,7 @@ describe('when a diagnosis text names POEMS (spec §1 poemsKnown)', () => {
   });
 
   it('names the mention it affirms', () => {
-    expect(assessPoemsMention('POEMS syndrome', compiled)).toEqual({ state: 'affirmed', detail: 'POEMS syndrome' });
+    expect(assessPoemsMention('POEMS syndrome', compiled)).toEqual({ state: 'affirmed', detail: 'POEMS syndrome', name: 'POEMS syndrome' });
+    expect(assessPoemsMention('POEMS ruled out', compiled)).toEqual({ state: 'not-affirmed', detail: "POEMS: 'ruled out'", name: 'POEMS', cue: 'ruled out' });
   });
 });

@@ -88,8 +88,8 @@ describe('when reading the patient key', () => {
     expect(extract([msh(), pid('F', 'P0001^^^&2.16.840.1.113883.3.999&ISO^MR')]).patientKey).toBe('2.16.840.1.113883.3.999|P0001');
   });
 
-  it('keeps the bar when there is no assigning authority', () => {
-    expect(extract([msh(), pid('F', 'P0001')]).patientKey).toBe('|P0001');
+  it('takes a missing assigning authority from MSH-4.1 (spec §1.3)', () => {
+    expect(extract([msh(), pid('F', 'P0001')]).patientKey).toBe('SYNTHLAB|P0001');
   });
 
   it('falls back to PID-2 when PID-3 is empty', () => {
@@ -221,16 +221,18 @@ describe('when a VEGF is reported (75628-8)', () => {
     expect(findings(lab('75628-8^VEGF plasma^LN', '250', { unit: 'pg/mL' }))).toMatchObject([{ qualifiers: { specimen: 'plasma' } }]);
   });
 
-  it('judges an unknown specimen by the OBX-7 upper limit', () => {
-    expect(findings(lab(VEGF, '150', { unit: 'pg/mL', range: '0-100' }))).toMatchObject([
-      { kind: 'vegfHigh', value: 150, qualifiers: { specimen: 'unknown' } },
+  it('reads an unknown specimen above the plasma cut-off and the OBX-7 upper limit as possible', () => {
+    expect(findings(lab(VEGF, '250', { unit: 'pg/mL', range: '0-100' }))).toMatchObject([
+      { kind: 'vegfHigh', value: 250, certainty: 'possible', qualifiers: { specimen: 'unknown' } },
     ]);
-    expect(findings(lab(VEGF, '90', { unit: 'pg/mL', range: '0-100' }))).toEqual([]);
+    // v2: above the lab's range but not above the plasma cut-off is not enough (a VEGF of 97-200 counted in v1)
+    expect(findings(lab(VEGF, '150', { unit: 'pg/mL', range: '0-100' }))).toEqual([]);
   });
 
-  it('judges an unknown specimen by the OBX-8 flag H', () => {
-    expect(kinds(lab(VEGF, '90', { unit: 'pg/mL', flag: 'H' }))).toEqual(['vegfHigh']);
-    expect(kinds(lab(VEGF, '90', { unit: 'pg/mL', flag: 'N' }))).toEqual([]);
+  it('reads an unknown specimen above the plasma cut-off and flagged H as possible', () => {
+    expect(findings(lab(VEGF, '250', { unit: 'pg/mL', flag: 'H' }))).toMatchObject([{ kind: 'vegfHigh', certainty: 'possible' }]);
+    expect(kinds(lab(VEGF, '90', { unit: 'pg/mL', flag: 'H' }))).toEqual([]);
+    expect(kinds(lab(VEGF, '250', { unit: 'pg/mL', flag: 'N' }))).toEqual([]);
   });
 
   it('does not read an unknown specimen without a range or flag as high', () => {
@@ -446,7 +448,7 @@ describe('when a diagnosis is sent (DG1)', () => {
   };
   const dx = (...segments: string[]) => extract([msh('ADT^A08'), pid(), ...segments]);
 
-  it('reads G61.81 with system I10 as neuropathy with cidp', () => {
+  it('reads G61.81 with system I10 as neuropathy with cidp, observed at the message time with DG1-5 as onset', () => {
     const effects = dx(dg1('G61.81^Chronic inflammatory demyelinating polyneuritis^I10'));
     expect(effects.results).toEqual([{
       patientKey: 'SYNTH|P0001',
@@ -455,12 +457,12 @@ describe('when a diagnosis is sent (DG1)', () => {
       statusClass: 'final',
       effect: 'replace',
       messageTime: MSH_TIME,
-      observedAt: '2025-02-15T00:00:00.000Z',
+      observedAt: MSH_TIME,
       notes: [],
       findings: [{
         kind: 'neuropathy',
-        observedAt: '2025-02-15T00:00:00.000Z',
-        qualifiers: { matched: 'G6181', cidp: true },
+        observedAt: MSH_TIME,
+        qualifiers: { matched: 'G6181', onset: '2025-02-15T00:00:00.000Z', cidp: true },
         certainty: 'definite',
         source: { messageControlId: 'MSG0001', sendingFacility: 'SYNTHLAB', segment: 'DG1[1]', resultKey: 'DG1|G6181' },
       }],
@@ -506,22 +508,25 @@ describe('when a diagnosis is sent (DG1)', () => {
 
   it('reads DG1 text naming POEMS syndrome as poemsKnown', () => {
     const effects = dx(dg1('', 'POEMS syndrome'));
-    expect(effects.results).toMatchObject([{ resultKey: 'DG1|text:poems', findings: [{ kind: 'poemsKnown', qualifiers: { matched: 'POEMS syndrome' } }] }]);
+    expect(effects.results).toMatchObject([{ resultKey: 'DG1|poems:text:poems syndrome', findings: [{ kind: 'poemsKnown', qualifiers: { matched: 'POEMS syndrome' } }] }]);
   });
 
   it('reads POEMS in the code text next to a watched code', () => {
     expect(kinds(dx(dg1('D47.2^POEMS syndrome^I10')))).toEqual(['clone', 'poemsKnown']);
   });
 
-  it('makes DG1-21 "D" a removal version', () => {
-    expect(dx(dg1('G61.81^CIDP^I10', '', 'D')).results).toMatchObject([{ resultKey: 'DG1|G6181', status: 'D', findings: [] }]);
+  it('makes DG1-21 "D" a removal of the code and of a POEMS diagnosis that came with it', () => {
+    expect(dx(dg1('G61.81^CIDP^I10', '', 'D')).results).toMatchObject([
+      { resultKey: 'DG1|G6181', status: 'D', effect: 'remove', findings: [] },
+      { resultKey: 'DG1|poems:G6181', status: 'D', effect: 'remove', findings: [] },
+    ]);
   });
 
   it('reads a PRB problem the same way, with PRB-1 "DE" as removal', () => {
     expect(findings(dx('PRB|AD|20250220|G61.81^CIDP^I10|PRB0001|||20250210'))).toMatchObject([
-      { kind: 'neuropathy', observedAt: '2025-02-10T00:00:00.000Z', qualifiers: { cidp: true }, source: { segment: 'PRB[1]', resultKey: 'DG1|G6181' } },
+      { kind: 'neuropathy', observedAt: MSH_TIME, qualifiers: { cidp: true, onset: '2025-02-10T00:00:00.000Z' }, source: { segment: 'PRB[1]', resultKey: 'DG1|G6181' } },
     ]);
-    expect(dx('PRB|DE|20250220|G61.81^CIDP^I10|PRB0001').results).toMatchObject([{ resultKey: 'DG1|G6181', status: 'D', findings: [] }]);
+    expect(dx('PRB|DE|20250220|G61.81^CIDP^I10|PRB0001').results).toMatchObject([{ resultKey: 'DG1|G6181', status: 'D', findings: [] }, { resultKey: 'DG1|poems:G6181', status: 'D' }]);
   });
 
   it('reads a PRB problem named POEMS syndrome as poemsKnown', () => {
@@ -547,8 +552,10 @@ describe('when a merge is sent (ADT^A40)', () => {
     ]);
   });
 
-  it('gives a prior id without an authority the survivor\'s authority', () => {
-    expect(extract([msh('ADT^A40'), pid('F', 'P0001^^^SYNTH^MR'), 'MRG|P0009']).merges).toEqual([{ prior: 'SYNTH|P0009', survivor: 'SYNTH|P0001', kind: 'merge' }]);
+  it('gives a prior id without an authority the sender\'s (MSH-4), as PID-3 (spec §1.3)', () => {
+    expect(extract([msh('ADT^A40'), pid('F', 'P0001^^^SYNTH^MR'), 'MRG|P0009']).merges).toEqual([{ prior: 'SYNTHLAB|P0009', survivor: 'SYNTH|P0001', kind: 'merge' }]);
+    const site = compileProfile({ ...DEFAULT_PROFILE, identity: { ...DEFAULT_PROFILE.identity, authorityByFacility: { SYNTHLAB: 'SYNTH' } } });
+    expect(extract([msh('ADT^A40'), pid('F', 'P0001^^^SYNTH^MR'), 'MRG|P0009'], site).merges).toEqual([{ prior: 'SYNTH|P0009', survivor: 'SYNTH|P0001', kind: 'merge' }]);
   });
 
   it('rejects a merge without MRG-1 with HL7_NO_MERGE_ID', () => {

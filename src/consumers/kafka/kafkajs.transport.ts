@@ -43,6 +43,8 @@ import {
   type RetryOptions,
 } from 'kafkajs';
 import type { Logger } from 'pino';
+import { KAFKA_SESSION_DEFAULTS } from '../../config/kafka-session.schema.js';
+import { SentinelError } from '../../errors.js';
 import type {
   BatchHandler,
   ConsumerOptions,
@@ -62,7 +64,7 @@ const CONSUMER_RETRY: RetryOptions = { initialRetryTime: 300, multiplier: 2, fac
 /** Commit marked offsets at least this often inside a long batch. */
 const COMMIT_INTERVAL_MS = 5_000;
 
-export type KafkaLogLevelName = 'error' | 'warn' | 'info' | 'debug';
+export type KafkaLogLevelName = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
 export interface KafkajsTransportOptions {
   brokers: readonly string[];
@@ -74,6 +76,7 @@ export interface KafkajsTransportOptions {
   allowAutoTopicCreation?: boolean;
   /** long-poll wait of an idle fetch; also bounds how long stop() waits for it (default 1000 ms) */
   maxWaitTimeMs?: number;
+  /** how long the group waits for a silent member before moving its partitions (default: config/kafka-session.schema.ts) */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /** overrides CONSUMER_RETRY (tests use a short one) */
@@ -83,6 +86,7 @@ export interface KafkajsTransportOptions {
 }
 
 const LEVELS: Record<KafkaLogLevelName, KafkaLogLevel> = {
+  nothing: KafkaLogLevel.NOTHING,
   error: KafkaLogLevel.ERROR,
   warn: KafkaLogLevel.WARN,
   info: KafkaLogLevel.INFO,
@@ -92,7 +96,8 @@ const LEVELS: Record<KafkaLogLevelName, KafkaLogLevel> = {
 /** kafkajs log entries, written to pino instead of the console. */
 function pinoLogCreator(log: Logger): () => (entry: LogEntry) => void {
   return () => ({ namespace, level, log: entry }) => {
-    const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry as LogEntry['log'] & { logger?: unknown };
+    // kafkajs attaches the stack of every network error: the message says what failed, the stack only where in kafkajs
+    const { message, timestamp: _timestamp, logger: _logger, stack: _stack, ...extra } = entry as LogEntry['log'] & { logger?: unknown; stack?: unknown };
     const fields = { namespace, ...extra };
     if (level <= KafkaLogLevel.ERROR) log.error(fields, message);
     else if (level === KafkaLogLevel.WARN) log.warn(fields, message);
@@ -126,7 +131,9 @@ export function createKafkajsTransport(opts: KafkajsTransportOptions): KafkaTran
           retry: opts.producerRetry ?? PRODUCER_RETRY,
         }),
       );
-      await producer.connected();
+      await producer.connected().catch((err: unknown) => {
+        throw unavailable(opts.brokers, err);
+      });
       return producer;
     },
     consumer(options) {
@@ -134,18 +141,25 @@ export function createKafkajsTransport(opts: KafkajsTransportOptions): KafkaTran
         groupId: options.groupId,
         allowAutoTopicCreation,
         maxWaitTimeInMs: opts.maxWaitTimeMs ?? 1_000,
-        sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: opts.heartbeatIntervalMs ?? 3_000,
+        sessionTimeout: opts.sessionTimeoutMs ?? KAFKA_SESSION_DEFAULTS.sessionTimeoutMs,
+        heartbeatInterval: opts.heartbeatIntervalMs ?? KAFKA_SESSION_DEFAULTS.heartbeatIntervalMs,
         retry: opts.consumerRetry ?? CONSUMER_RETRY,
       });
       return new KafkajsConsumer(consumer, options);
     },
     async admin() {
       const admin = kafka.admin({ retry: opts.producerRetry ?? PRODUCER_RETRY });
-      await admin.connect();
+      await admin.connect().catch((err: unknown) => {
+        throw unavailable(opts.brokers, err);
+      });
       return new KafkajsAdmin(admin);
     },
   };
+}
+
+/** A connection failure, as a one-line error with a stable code instead of kafkajs's stack. */
+function unavailable(brokers: readonly string[], err: unknown): SentinelError {
+  return new SentinelError('KAFKA_UNAVAILABLE', `no Kafka broker answers at ${brokers.join(',')}: ${(err as Error).message}`, { cause: err });
 }
 
 /**
@@ -297,6 +311,8 @@ class KafkajsAdmin implements IngressAdmin {
   }
 
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    // asked of a missing topic, kafkajs retries for seconds and ends with a protocol error
+    if (!(await this.admin.listTopics()).includes(topic)) throw new SentinelError('KAFKA_TOPIC_MISSING', `the Kafka topic "${topic}" does not exist`);
     const offsets = await this.admin.fetchTopicOffsets(topic);
     return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
   }

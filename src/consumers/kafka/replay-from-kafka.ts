@@ -60,7 +60,9 @@ interface Range {
 export async function replayFromKafka(opts: ReplayFromKafkaOptions): Promise<KafkaReplaySummary> {
   const topic = opts.topic ?? INBOUND_TOPIC;
   const log = opts.log.child({ component: 'kafka-replay', topic });
-  const transport = opts.transport ?? createKafkajsTransport({ brokers: opts.brokers, log, clientId: 'poems-sentinel-replay' });
+  // kafkajs's own retry chatter is silent unless asked for: what ends the replay is reported as its error
+  const kafkaLogLevel = log.isLevelEnabled('info') ? 'warn' : 'nothing';
+  const transport = opts.transport ?? createKafkajsTransport({ brokers: opts.brokers, log, clientId: 'poems-sentinel-replay', logLevel: kafkaLogLevel });
   const flushEvery = Math.max(1, opts.flushEvery ?? 2000);
   const started = performance.now();
   const summary: KafkaReplaySummary = { topic, ranges: [], read: 0, accepted: 0, duplicates: 0, rejected: {}, seconds: 0, messagesPerSecond: 0 };

@@ -110,6 +110,7 @@ export interface PartitionOffsets {
 export interface IngressAdmin {
   /** Creates the topics that do not exist yet (existing ones are left as they are). */
   ensureTopics(topics: readonly string[], partitions: number): Promise<void>;
+  /** rejects with KAFKA_TOPIC_MISSING when the topic does not exist */
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
   /** per partition, the first offset whose timestamp is at or after `at` (the high offset if none) */
   offsetsAt(topic: string, at: Date): Promise<{ partition: number; offset: string }[]>;

@@ -13,15 +13,19 @@ import { tokenize } from './tokens.js';
 export interface PoemsMention {
   /** affirmed: suppresses; not-affirmed: named but negated, hedged, hypothetical or a relative's; absent: not named */
   state: 'affirmed' | 'not-affirmed' | 'absent';
-  /** the name as written, and for not-affirmed the words that made it so */
+  /** for the explanation: the name as written, and for not-affirmed the words that made it so */
   detail?: string;
+  /** the name as written (the affirmed mention, else the first doubtful one) */
+  name?: string;
+  /** not-affirmed: the words that withhold it ("ruled out", "?", "family history of") */
+  cue?: string;
 }
 
 export function assessPoemsMention(text: string, compiled: CompiledProfile): PoemsMention {
   const t = compiled.text;
   if (t.poems.prefilter === null || !t.poems.prefilter.test(text)) return { state: 'absent' };
   const tokens = tokenize(text);
-  let firstDoubt: string | undefined;
+  let firstDoubt: { name: string; cue: string } | undefined;
   for (const s of segment(tokens, text, t)) {
     const hits = t.poems.scan.scan(tokens, s.start, s.end);
     const triggers: Trigger[] = [];
@@ -31,9 +35,9 @@ export function assessPoemsMention(text: string, compiled: CompiledProfile): Poe
       const name = spanText(tokens, text, h.start, h.end);
       const v = verdictFor(h, s, triggers, tokens, text, t);
       const doubt = v.family ?? v.negated ?? v.hypothetical ?? v.possible ?? (s.section === 'family' ? 'family history' : undefined);
-      if (doubt === undefined) return { state: 'affirmed', detail: name };
-      firstDoubt ??= `${name}: '${doubt}'`;
+      if (doubt === undefined) return { state: 'affirmed', detail: name, name };
+      firstDoubt ??= { name, cue: doubt };
     }
   }
-  return firstDoubt === undefined ? { state: 'absent' } : { state: 'not-affirmed', detail: firstDoubt };
+  return firstDoubt === undefined ? { state: 'absent' } : { state: 'not-affirmed', detail: `${firstDoubt.name}: '${firstDoubt.cue}'`, ...firstDoubt };
 }
