@@ -3,10 +3,9 @@ import { hl7TimeToIso } from '../hl7/hl7-time.js';
 import type { Finding } from '../domain/finding.js';
 import type { ResultVersion } from '../domain/result.js';
 import type { UnreadNote } from '../domain/unread.js';
-import { codingSystem } from './codes.js';
-import type { LabRole } from './compiled-profile.js';
 import { makeFinding, makeVersion, statusClass, statusEffect, type ExtractContext } from './context.js';
 import { readIfeReport } from './ife-result.js';
+import { labRoleOf } from './lab-codes.js';
 import { readLab, type NumericLabRole } from './labs.js';
 import { readReportText, type TextFinding, type TextNote } from './text/report-text.js';
 
@@ -49,30 +48,6 @@ function groupByOrder(segments: readonly Segment[]): OrderGroup[] {
     }
   }
   return groups;
-}
-
-/**
- * The LOINC an OBX-3 means: the primary triplet (1-3) or the alternate (4-6), by coding system,
- * else through the profile's local codes. A code with no system is taken when it is a watched
- * LOINC (some senders drop the system), never otherwise.
- */
-function resolveLabRole(obx3: string, ctx: ExtractContext): { role: LabRole; loinc: string; name: string } | null {
-  const { d, profile } = ctx;
-  for (const offset of [0, 3]) {
-    const code = component(obx3, 1 + offset, d).trim().toUpperCase();
-    if (code === '') continue;
-    const system = component(obx3, 3 + offset, d);
-    const kind = codingSystem(system);
-    const name = text(component(obx3, 2 + offset, d), d);
-    if (kind === 'loinc' || kind === 'empty') {
-      const role = profile.labRoles.get(code);
-      if (role) return { role, loinc: code, name };
-    }
-    const local = profile.localCodes.get(`${system.trim().toUpperCase()}|${code}`) ?? profile.localCodes.get(`|${code}`);
-    const localRole = local ? profile.labRoles.get(local) : undefined;
-    if (local && localRole) return { role: localRole, loinc: local, name };
-  }
-  return null;
 }
 
 function fillerKey(obr: Segment | undefined, ctx: ExtractContext): string {
@@ -186,7 +161,7 @@ function observationsOf(group: OrderGroup, ctx: ExtractContext): { observations:
       continue;
     }
     const status = obxStatus(seg, group, ctx);
-    const lab = resolveLabRole(field(seg, 3), ctx);
+    const lab = labRoleOf(field(seg, 3), ctx);
     if (lab && lab.role !== 'serumIfe' && lab.role !== 'urineIfe') {
       last = { type: 'lab', role: lab.role, loinc: lab.loinc, name: lab.name, line, status, notes: [] };
       observations.push(last);

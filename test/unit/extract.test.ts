@@ -349,8 +349,18 @@ describe('when OBX-11 gives the result status', () => {
     ]);
   });
 
-  it('makes no version for status I (pending)', () => {
-    expect(lab(PLT, '512', { status: 'I' }).results).toEqual([]);
+  it.each(['I', 'R', 'S'])('makes a preliminary version with possible findings for status %s (spec §2)', (status) => {
+    const [version] = lab(PLT, '512', { status }).results;
+    expect(version).toMatchObject({ statusClass: 'preliminary', effect: 'replace' });
+    expect(version?.findings.map((f) => f.certainty)).toEqual(['possible']);
+  });
+
+  it('makes status U a version that finalizes the stored value without a value of its own', () => {
+    expect(lab(PLT, '512', { status: 'U' }).results).toMatchObject([{ statusClass: 'final', effect: 'finalize', findings: [] }]);
+  });
+
+  it.each(['N', 'O'])('makes no version for status %s', (status) => {
+    expect(lab(PLT, '512', { status }).results).toEqual([]);
   });
 
   it.each(['P', 'F', 'C', 'A'])('counts the findings of status %s', (status) => {
