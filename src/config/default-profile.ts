@@ -1,7 +1,7 @@
 import { DEFAULT_DIAGNOSIS_CODES, DEFAULT_POEMS_KNOWN_TEXT } from './defaults/codes.js';
 import { DEFAULT_IDENTITY } from './defaults/identity.js';
 import { DEFAULT_LABS } from './defaults/labs.js';
-import { DEFAULT_NEGATION, DEFAULT_TEXT_RULES, DEFAULT_TEXT_VALUE_TYPES } from './defaults/text.js';
+import { DEFAULT_TEXT } from './defaults/text.js';
 import type { SiteProfile } from './profile.schema.js';
 
 /**
@@ -17,7 +17,5 @@ export const DEFAULT_PROFILE: SiteProfile = {
   labs: DEFAULT_LABS,
   localCodes: [],
   identity: DEFAULT_IDENTITY,
-  textValueTypes: DEFAULT_TEXT_VALUE_TYPES,
-  textRules: DEFAULT_TEXT_RULES,
-  negation: DEFAULT_NEGATION,
+  text: DEFAULT_TEXT,
 };

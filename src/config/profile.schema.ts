@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DiagnosisCodes } from './profile-codes.schema.js';
 import { IdentityProfile } from './profile-identity.schema.js';
 import { LabsProfile } from './profile-labs.schema.js';
-import { NegationProfile, Phrase, TextRule } from './profile-text.schema.js';
+import { Phrase, TextProfile } from './profile-text.schema.js';
 
 export { TextRule } from './profile-text.schema.js';
 
@@ -29,10 +29,8 @@ export const SiteProfile = z.object({
   labs: LabsProfile,
   localCodes: z.array(LocalCode),
   identity: IdentityProfile,
-  /** OBX-2 value types read as report text */
-  textValueTypes: z.array(z.string().min(2).max(3)),
-  textRules: z.array(TextRule),
-  negation: NegationProfile,
+  /** report text (spec §1.2): value types, phrases, ConText rules, sections, clone words */
+  text: TextProfile,
 }).strict();
 export type SiteProfile = z.infer<typeof SiteProfile>;
 /** What a profile file may contain: any subset; the rest comes from the defaults. */

@@ -1,6 +1,7 @@
 import type { SiteProfile } from '../config/profile.schema.js';
 import { DiagnosisMatcher } from './diagnosis-codes.js';
 import { compileIdentity, type CompiledIdentity } from './patient.js';
+import { compileText, type CompiledText } from './text/compile-text.js';
 import { compileUnits, type CompiledUnits } from './units.js';
 
 export type LabRole = 'platelets' | 'hemoglobin' | 'hematocrit' | 'vegf' | 'mSpike' | 'flcRatio' | 'freeLambda' | 'serumIfe' | 'urineIfe';
@@ -18,8 +19,9 @@ export interface CompiledProfile {
   readonly labRoles: ReadonlyMap<string, LabRole>;
   /** "SYSTEM|CODE" (upper case) or "|CODE" for any system → LOINC */
   readonly localCodes: ReadonlyMap<string, string>;
-  readonly textValueTypes: ReadonlySet<string>;
   readonly poemsKnownText: RegExp | null;
+  /** report text (spec §1.2): phrase tables, ConText rules, sections, clone words, value types */
+  readonly text: CompiledText;
 }
 
 const cache = new WeakMap<SiteProfile, CompiledProfile>();
@@ -44,8 +46,8 @@ export function compileProfile(profile: SiteProfile): CompiledProfile {
     identity: compileIdentity(profile.identity),
     labRoles,
     localCodes,
-    textValueTypes: new Set(profile.textValueTypes.map((t) => t.toUpperCase())),
     poemsKnownText: escaped.length ? new RegExp(`\\b(?:${escaped.join('|')})\\b`, 'i') : null,
+    text: compileText(profile.text, profile.poemsKnownText),
   };
   cache.set(profile, compiled);
   return compiled;

@@ -19,16 +19,20 @@ export interface ExtractContext {
 }
 
 /** OBX-11 result status → what the version does to its result (spec §2). */
-export type StatusEffect = 'count' | 'remove' | 'skip';
+export type StatusEffect = 'count' | 'remove' | 'finalize' | 'skip';
 
 export function statusEffect(status: string): StatusEffect {
   switch (status.trim().toUpperCase()) {
-    case 'F': case 'P': case 'C': case 'A': case '':
+    // final (F C A) and preliminary (P, R unverified, S partial, I pending) versions carry values
+    case 'F': case 'P': case 'C': case 'A': case 'R': case 'S': case 'I': case '':
       return 'count';
     case 'D': case 'W': case 'X':
       return 'remove';
+    case 'U':
+      // final, values unchanged: makes the stored version final (spec §2)
+      return 'finalize';
     default:
-      // I (pending), R (unverified), S (partial), N, O, U (final, values unchanged): no new version
+      // N (not asked), O (order detail only): no result
       return 'skip';
   }
 }
@@ -68,7 +72,8 @@ export function makeVersion(
   findings: Finding[],
   extra: { observedAt: string; notes?: UnreadNote[]; measurement?: Measurement },
 ): ResultVersion {
-  const removes = statusEffect(status) === 'remove';
+  const effect = statusEffect(status);
+  const removes = effect === 'remove' || effect === 'finalize';
   const cls = statusClass(status);
   // spec §2: findings of a preliminary version are `possible`
   if (cls === 'preliminary') findings = findings.map((f) => ({ ...f, certainty: 'possible', status: 'preliminary' }));
@@ -77,7 +82,7 @@ export function makeVersion(
     resultKey,
     status: status.trim().toUpperCase() || 'F',
     statusClass: cls,
-    effect: removes ? 'remove' : 'replace',
+    effect: effect === 'finalize' ? 'finalize' : removes ? 'remove' : 'replace',
     messageTime: ctx.messageTime,
     observedAt: extra.observedAt,
     findings: removes ? [] : findings,

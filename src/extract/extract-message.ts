@@ -9,7 +9,8 @@ import { extractObservations } from './observations.js';
 import { identityFromCx, identityFromPid, sexFromPid, type IdentityRules, type PatientIdentity } from './patient.js';
 
 const MERGE_EVENTS = new Set(['A34', 'A36', 'A40']);
-const CONTENT_SEGMENTS = new Set(['OBX', 'DG1', 'PRB', 'MRG']);
+// NTE: an order's own notes are a report (spec §1.2)
+const CONTENT_SEGMENTS = new Set(['OBX', 'NTE', 'DG1', 'PRB', 'MRG']);
 
 /** The site's identity rules for this message's sender (MSH-4, read only when an authority is missing). */
 export function identityRules(msg: Hl7Message, profile: CompiledProfile): IdentityRules {

@@ -349,8 +349,18 @@ describe('when OBX-11 gives the result status', () => {
     ]);
   });
 
-  it('makes no version for status I (pending)', () => {
-    expect(lab(PLT, '512', { status: 'I' }).results).toEqual([]);
+  it.each(['I', 'R', 'S'])('makes a preliminary version with possible findings for status %s (spec §2)', (status) => {
+    const [version] = lab(PLT, '512', { status }).results;
+    expect(version).toMatchObject({ statusClass: 'preliminary', effect: 'replace' });
+    expect(version?.findings.map((f) => f.certainty)).toEqual(['possible']);
+  });
+
+  it('makes status U a version that finalizes the stored value without a value of its own', () => {
+    expect(lab(PLT, '512', { status: 'U' }).results).toMatchObject([{ statusClass: 'final', effect: 'finalize', findings: [] }]);
+  });
+
+  it.each(['N', 'O'])('makes no version for status %s', (status) => {
+    expect(lab(PLT, '512', { status }).results).toEqual([]);
   });
 
   it.each(['P', 'F', 'C', 'A'])('counts the findings of status %s', (status) => {
@@ -404,12 +414,18 @@ describe('when a report is sent as text (TX/FT/ST)', () => {
     expect(effects.results).toHaveLength(1);
     expect(effects.results[0]?.resultKey).toBe('FP0001^SYNTHPATH|report:22634-0');
     expect(findings(effects)).toMatchObject([
-      { kind: 'castleman', qualifiers: { matched: 'hyaline vascular\nvariant' }, source: { segment: 'OBX[1]' } },
+      { kind: 'castleman', certainty: 'definite', qualifiers: { matched: 'hyaline vascular variant' }, source: { segment: 'OBX[1]' } },
     ]);
   });
 
-  it('finds nothing in "No evidence of Castleman disease." and stores it only over an earlier version', () => {
-    expect(extract([msh(), pid(), obr(), obx(PATH, 'No evidence of Castleman disease.', { type: 'TX' })]).results).toMatchObject([{ findings: [], storeIfNew: false }]);
+  it('stores a final report that names nothing, with the negated phrase as a note (it withdraws a preliminary, spec §2)', () => {
+    const [version] = extract([msh(), pid(), obr(), obx(PATH, 'No evidence of Castleman disease.', { type: 'TX' })]).results;
+    expect(version).toMatchObject({ findings: [], notes: [{ reason: 'NEGATED', kind: 'castleman', text: 'Castleman disease', source: { segment: 'OBX[1]' } }] });
+    expect(version?.storeIfNew).toBeUndefined();
+  });
+
+  it('stores a preliminary report that names nothing only over an earlier version', () => {
+    expect(extract([msh(), pid(), obr(), obx(PATH, 'No evidence of Castleman disease.', { type: 'TX', status: 'P' })]).results).toMatchObject([{ findings: [], storeIfNew: false }]);
   });
 
   it('decodes \\.br\\ in an FT report before matching', () => {
@@ -422,8 +438,12 @@ describe('when a report is sent as text (TX/FT/ST)', () => {
     expect(effects.results).toMatchObject([{ resultKey: 'FL0001^SYNTHLAB|report:22634-0', status: 'C', findings: [] }]);
   });
 
-  it('does not read text in another value type (CE) as a report', () => {
-    expect(extract([msh(), pid(), obr(), obx('99999-9^Comment^LN', 'Castleman disease', { type: 'CE' })]).results).toEqual([]);
+  it('reads the text of a coded value (CE) as report text', () => {
+    expect(kinds(extract([msh(), pid(), obr(), obx('99999-9^Comment^LN', 'CD^Castleman disease^L', { type: 'CE' })]))).toEqual(['castleman']);
+  });
+
+  it('does not read a numeric value as text', () => {
+    expect(extract([msh(), pid(), obr(), obx('99999-9^Comment^LN', '12', { type: 'NM' })]).results).toEqual([]);
   });
 });
 

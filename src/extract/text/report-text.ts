@@ -1,321 +1,255 @@
 /**
- * Findings from free report text (spec §1 "Text findings are negation- and context-aware"):
- * the profile's text-rule phrases, minus those negated (NegEx, Chapman 2001), placed in a
- * historical/family context (ConText) or in a sentence that names one of the rule's mimics.
- * Pure and allocation-light: this runs on every TX/FT/ST OBX of a 20,000 msg/s feed.
+ * Findings from report text (spec §1.2), read the way a clinician reads a report: sentence by
+ * sentence, with the section each sentence is in, the ConText triggers that govern each phrase,
+ * the mimic that explains a lesion, and the clone a band or a restriction names. Every phrase
+ * seen but not used comes back as a note, so `alerts explain` can say why it did not fire.
+ * Pure, and cheap on text that names nothing: one regex pass (the profile's prefilter).
  */
-import type { SiteProfile, TextRule } from '../../config/profile.schema.js';
-import type { FindingKind, HeavyChain, Qualifiers } from '../../domain/finding.js';
-import { canonicalPhrase, compilePhrases, scanPhrases, type PhraseHit } from './phrases.js';
+import type { SectionCategory } from '../../config/profile-text.schema.js';
+import { CHRONIC_KINDS, type Certainty, type FindingKind, type Qualifiers } from '../../domain/finding.js';
+import type { UnreadReason } from '../../domain/unread.js';
+import { readCloneSentence, type CloneWord } from './clone-text.js';
+import type { CompiledText } from './compile-text.js';
+import { spanText, verdictFor, type Span, type Trigger, type Verdict } from './context-rules.js';
+import { MimicReader } from './mimics.js';
+import { segment, type Sentence } from './segmenter.js';
+import { ARTICLES, tokenize, type Token } from './tokens.js';
 
-export interface TextMatch {
+/** `ife`: the text of an immunofixation result (a band or a detected chain there is the IFE's). */
+export type ReportSource = 'report' | 'ife';
+
+export interface TextFinding {
   kind: FindingKind;
-  /** the rule's qualifiers (plus a heavy chain found next to a clone); `matched` is left to the caller */
+  certainty: Certainty;
+  /** the rule's qualifiers, clone chains and method, and `matched`: the words as written */
   qualifiers: Qualifiers;
-  /** the phrase as found in the text */
-  matched: string;
 }
 
-interface CompiledRule {
+export interface TextNote {
+  reason: UnreadReason;
   kind: FindingKind;
-  qualifiers: TextRule['qualifiers'];
-  mimics: RegExp | undefined;
+  /** the phrase as written */
+  text: string;
+  /** why, in words: "negated by 'no evidence of'" */
+  detail: string;
 }
 
-interface TriggerRole {
-  pre: boolean;
-  post: boolean;
-  pseudo: boolean;
-  terminator: boolean;
-  context: boolean;
+export interface TextReading {
+  findings: TextFinding[];
+  notes: TextNote[];
 }
 
-interface Trigger extends PhraseHit {
-  role: TriggerRole;
+const NOTHING: TextReading = Object.freeze({ findings: [], notes: [] }) as TextReading;
+const MAX_MATCHED = 120;
+const MAX_NOTE = 160;
+/** "IFE pending", "recommend immunofixation": words this close to the test mean it has no result yet */
+const NOT_DONE_WORDS = 3;
+
+interface Candidate {
+  kind: FindingKind;
+  certainty: Certainty;
+  qualifiers: Qualifiers;
+  order: number;
 }
 
-interface CompiledProfile {
-  /** every text-rule phrase: the one regex a text without findings costs */
-  targets: RegExp | undefined;
-  /** canonical phrase -> indices into `rules` (a phrase may belong to more than one rule) */
-  rulesByPhrase: Map<string, number[]>;
-  rules: CompiledRule[];
-  /** every negation/context trigger; only run on sentences that hold a target */
-  triggers: RegExp | undefined;
-  rolesByTrigger: Map<string, TriggerRole>;
-  scope: number;
-}
-
-interface Sentence {
-  start: number;
-  end: number;
+interface SentenceScan {
+  targets: (Span & { rule: number })[];
   triggers: Trigger[];
+  clone: CloneWord[];
 }
 
-const compiledProfiles = new WeakMap<SiteProfile, CompiledProfile>();
-
-/** IgA/IgG/IgM, also written "Ig A" or "Ig-G"; subclasses ("IgG4") are not heavy-chain calls */
-const HEAVY_CHAIN = /(?<![\p{L}\p{N}])ig[ -]?([agm])(?![\p{L}\p{N}])/giu;
-const HEAVY_CHAINS: Record<string, HeavyChain> = { a: 'IgA', g: 'IgG', m: 'IgM' };
-
-/** "." before these does not end a sentence ("e.g. lambda-restricted ...") */
-const ABBREVIATIONS = new Set(['e.g', 'i.e', 'vs', 'approx', 'cf', 'dr', 'fig']);
-const MAX_ABBREVIATION = 6;
-/** newline, semicolon, or sentence punctuation followed by whitespace/end (so "5.5" is kept) */
-const BOUNDARY = /[\n\r;]|[.!?](?=\s|$)/g;
-
-/**
- * The findings named in HL7-unescaped report text (OBX lines joined with "\n"), in text order,
- * at most one per (kind, qualifiers). The profile is compiled on first use and cached by object
- * identity, so a profile must not be mutated after it has been used.
- */
-export function findTextFindings(text: string, profile: SiteProfile): TextMatch[] {
-  const compiled = compile(profile);
-  if (compiled.targets === undefined || text.length < 2) return [];
-  // The early exit: most report text names no phrase at all and stops after this one scan.
-  const hits = scanPhrases(compiled.targets, compiled.rulesByPhrase, text);
-  if (hits.length === 0) return [];
-  return matchesFrom(longestWins(hits), text, compiled);
+export function readReportText(text: string, t: CompiledText, source: ReportSource = 'report'): TextReading {
+  if (text.length < 2 || t.prefilter === null || !t.prefilter.test(text)) return NOTHING;
+  return new ReportReader(text, t, source).read();
 }
 
-function matchesFrom(hits: PhraseHit[], text: string, compiled: CompiledProfile): TextMatch[] {
-  const boundaries = sentenceBoundaries(text);
-  const sentences = new Map<number, Sentence>();
-  const seen = new Set<string>();
-  const out: TextMatch[] = [];
-  for (const hit of hits) {
-    const sentence = sentenceOf(hit, text, boundaries, sentences, compiled);
-    if (isSuppressed(hit, sentence.triggers, text, compiled.scope)) continue;
-    for (const ruleIndex of compiled.rulesByPhrase.get(hit.key) ?? []) {
-      const rule = compiled.rules[ruleIndex];
-      if (rule === undefined || namesMimic(rule, text, sentence)) continue;
-      const qualifiers = qualifiersFor(rule, hit, text, sentence);
-      const key = dedupeKey(rule.kind, qualifiers);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ kind: rule.kind, qualifiers, matched: text.slice(hit.start, hit.end) });
-    }
+class ReportReader {
+  private readonly tokens: Token[];
+  private readonly sentences: Sentence[];
+  private readonly scans: SentenceScan[];
+  private readonly candidates: Candidate[] = [];
+  private readonly notes = new Map<string, TextNote>();
+  private mimics: MimicReader | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly t: CompiledText,
+    private readonly source: ReportSource,
+  ) {
+    this.tokens = tokenize(text);
+    this.sentences = segment(this.tokens, text, t);
+    this.scans = this.sentences.map((s) => scanSentence(this.tokens, s, t));
   }
-  return out;
-}
 
-// ---------------------------------------------------------------------------------------------
-// Compiling the profile (once per profile object)
-
-function compile(profile: SiteProfile): CompiledProfile {
-  let compiled = compiledProfiles.get(profile);
-  if (compiled === undefined) {
-    compiled = compileProfile(profile);
-    compiledProfiles.set(profile, compiled);
+  read(): TextReading {
+    this.sentences.forEach((s, i) => {
+      const scan = this.scans[i];
+      if (scan === undefined) return;
+      scan.targets.forEach((target, n) => this.readTarget(target, n, s, i, scan));
+      if (scan.clone.length > 0) this.readClone(s, scan);
+    });
+    if (this.candidates.length === 0 && this.notes.size === 0) return NOTHING;
+    return { findings: mergeByKind(this.candidates), notes: [...this.notes.values()] };
   }
-  return compiled;
-}
 
-function compileProfile(profile: SiteProfile): CompiledProfile {
-  const rulesByPhrase = new Map<string, number[]>();
-  profile.textRules.forEach((rule, index) => {
-    for (const phrase of rule.phrases) addTo(rulesByPhrase, canonicalPhrase(phrase), index);
-  });
-  const rolesByTrigger = triggerRoles(profile.negation);
-  return {
-    targets: compilePhrases(profile.textRules.flatMap((r) => r.phrases), true),
-    rulesByPhrase,
-    rules: profile.textRules.map((rule) => ({
-      kind: rule.kind,
-      qualifiers: rule.qualifiers,
-      mimics: compilePhrases(rule.mimics, false),
-    })),
-    triggers: compilePhrases(rolesByTrigger.keys(), true),
-    rolesByTrigger,
-    scope: profile.negation.scope,
-  };
-}
-
-function addTo(map: Map<string, number[]>, key: string, index: number): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [index]);
-  else if (!list.includes(index)) list.push(index);
-}
-
-/** A term may sit in several lists (a site's own additions); it keeps every role it was given. */
-function triggerRoles(negation: SiteProfile['negation']): Map<string, TriggerRole> {
-  const roles = new Map<string, TriggerRole>();
-  const add = (phrases: string[], role: keyof TriggerRole): void => {
-    for (const phrase of phrases) {
-      const key = canonicalPhrase(phrase);
-      let entry = roles.get(key);
-      if (entry === undefined) {
-        entry = { pre: false, post: false, pseudo: false, terminator: false, context: false };
-        roles.set(key, entry);
+  private readTarget(target: Span & { rule: number }, n: number, s: Sentence, si: number, scan: SentenceScan): void {
+    const rule = this.t.rules[target.rule];
+    if (rule === undefined) return;
+    const kind = rule.kind;
+    const phrase = this.say(target);
+    const verdict = verdictFor(target, s, scan.triggers, this.tokens, this.text, this.t);
+    if (!this.admitted(kind, phrase, s.section, verdict)) return;
+    if (rule.mimics.length > 0) {
+      const lastOfKind = !scan.targets.slice(n + 1).some((x) => this.t.rules[x.rule]?.kind === kind);
+      const nextNamesKind = this.scans[si + 1]?.targets.some((x) => this.t.rules[x.rule]?.kind === kind) ?? false;
+      this.mimics ??= new MimicReader(this.tokens, this.text, this.sentences, this.t);
+      const described = this.mimics.describing(target, target.rule, si, lastOfKind, nextNamesKind);
+      if (described !== null && !described.alternative) {
+        this.note('MIMIC', kind, phrase, `described as '${described.mimic}'`);
+        return;
       }
-      entry[role] = true;
+      // "?bone island ?metastasis": the mimic is one explanation among others
+      if (described !== null) verdict.possible ??= `${described.mimic} or another cause`;
     }
-  };
-  add(negation.pre, 'pre');
-  add(negation.post, 'post');
-  add(negation.pseudo, 'pseudo');
-  add(negation.terminators, 'terminator');
-  add(negation.context, 'context');
-  return roles;
+    let certainty: Certainty = rule.certainty === 'possible' || verdict.possible !== undefined ? 'possible' : 'definite';
+    // A doubt about CIDP is a doubt about its cause, not about the neuropathy (spec §1 `neuropathy`).
+    if (kind === 'neuropathy' && rule.qualifiers.cidp === true) certainty = 'definite';
+    this.candidates.push({ kind, certainty, qualifiers: { ...rule.qualifiers, matched: clip(phrase, MAX_MATCHED) }, order: target.start });
+  }
+
+  private readClone(s: Sentence, scan: SentenceScan): void {
+    const reading = readCloneSentence(scan.clone, s, scan.triggers, this.tokens, this.text, this.t, this.source === 'ife');
+    for (const n of reading.negated) this.note('NEGATED', 'clone', this.say(n.span), n.cue.startsWith('polyclonal') ? n.cue : `negated by '${n.cue}'`);
+    const ev = reading.evidence;
+    if (ev !== null) {
+      const phrase = this.say(ev.span);
+      const verdict = verdictFor(ev.span, s, scan.triggers, this.tokens, this.text, this.t, true);
+      if (this.admitted('clone', phrase, s.section, verdict)) {
+        this.candidates.push({
+          kind: 'clone',
+          certainty: verdict.possible !== undefined ? 'possible' : 'definite',
+          qualifiers: { lightChain: ev.lightChain, heavyChain: ev.heavyChain, method: ev.method, matched: clip(phrase, MAX_MATCHED) },
+          order: ev.span.start,
+        });
+      }
+    }
+    // An IFE result's own version sets ifeDone (ife-result.ts); other text does when it names an
+    // immunofixation that has a result ("IFE negative", "immunofixation shows IgA lambda").
+    if (this.source === 'ife') return;
+    for (const test of reading.ifeTests) {
+      if (test.denied || !this.hasResult(s, scan)) continue;
+      const phrase = this.say(test.span);
+      const pending = this.notDone(s, test.span);
+      if (pending !== null) {
+        this.note('HYPOTHETICAL', 'ifeDone', phrase, `no result yet: '${pending}'`);
+        continue;
+      }
+      const verdict = verdictFor(test.span, s, scan.triggers, this.tokens, this.text, this.t, true);
+      if (this.admitted('ifeDone', phrase, s.section, { ...verdict, possible: undefined })) {
+        this.candidates.push({ kind: 'ifeDone', certainty: 'definite', qualifiers: { matched: clip(phrase, MAX_MATCHED) }, order: test.span.start });
+      }
+    }
+  }
+
+  /** Section and ConText checks shared by every kind; false (with a note) when the mention is not used. */
+  private admitted(kind: FindingKind, phrase: string, section: SectionCategory, v: Verdict): boolean {
+    if (section === 'family' || v.family !== undefined) return this.note('FAMILY', kind, phrase, v.family !== undefined ? `family: '${v.family}'` : 'family history section');
+    if (section === 'indication' && kind !== 'neuropathy') return this.note('INDICATION_SECTION', kind, phrase, 'indication / clinical history section');
+    if (v.negated !== undefined) return this.note('NEGATED', kind, phrase, `negated by '${v.negated}'`);
+    if (v.hypothetical !== undefined) return this.note('HYPOTHETICAL', kind, phrase, `hypothetical: '${v.hypothetical}'`);
+    const historical = v.historical ?? (section === 'history' ? 'past history section' : undefined);
+    if (historical !== undefined && !CHRONIC_KINDS.has(kind)) return this.note('HISTORY_ONLY', kind, phrase, `history only: '${historical}'`);
+    return true;
+  }
+
+  private note(reason: UnreadReason, kind: FindingKind, phrase: string, detail: string): false {
+    const text = clip(phrase, MAX_NOTE);
+    const key = `${reason}|${kind}|${text.toLowerCase()}`;
+    if (!this.notes.has(key)) this.notes.set(key, { reason, kind, text, detail });
+    return false;
+  }
+
+  /** The sentence reports an IFE result: a band, chain or restriction, a negation, or a result word. */
+  private hasResult(s: Sentence, scan: SentenceScan): boolean {
+    if (scan.clone.some((w) => w.el.el !== 'test')) return true;
+    if (scan.triggers.some((x) => x.category === 'negated')) return true;
+    for (let i = s.start; i < s.end; i++) if (this.t.ifeResultWords.match(this.tokens, i, s.end) !== null) return true;
+    return false;
+  }
+
+  private notDone(s: Sentence, test: Span): string | null {
+    for (const hit of this.t.ifeNotDone.scan(this.tokens, s.start, s.end)) {
+      const gap = hit.end <= test.start ? words(this.tokens, hit.end, test.start) : hit.start >= test.end ? words(this.tokens, test.end, hit.start) : 0;
+      if (gap <= NOT_DONE_WORDS) return this.say(hit);
+    }
+    return null;
+  }
+
+  private say(span: Span): string {
+    return spanText(this.tokens, this.text, span.start, span.end);
+  }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Target hits
+function scanSentence(tokens: readonly Token[], s: Sentence, t: CompiledText): SentenceScan {
+  const scan: SentenceScan = { targets: [], triggers: [], clone: [] };
+  for (const hit of t.scan.scan(tokens, s.start, s.end)) {
+    for (const v of hit.values) {
+      switch (v.t) {
+        case 'target': scan.targets.push({ start: hit.start, end: hit.end, rule: v.rule }); break;
+        case 'context': scan.triggers.push({ start: hit.start, end: hit.end, category: v.category, direction: v.direction }); break;
+        case 'clone': scan.clone.push({ start: hit.start, end: hit.end, el: v.el }); break;
+      }
+    }
+  }
+  return scan;
+}
+
+const LIGHT_RANK = { lambda: 0, kappa: 1, unknown: 2 } as const;
 
 /**
- * Where phrases overlap the longest one wins, so "multicentric castleman disease" is one hit and
- * "mixed lytic-sclerotic" is not also "sclerotic". Length is the canonical phrase's, so "λ" and
- * "lambda" spellings weigh the same. Survivors come back in text order.
+ * One finding per kind (a finding's identity is its result key and kind, spec §2): definite
+ * over possible; for a clone, lambda over kappa over untyped (biclonal counts as lambda);
+ * `cidp` when any mention set it. In the order the kinds first appear.
  */
-function longestWins(hits: PhraseHit[]): PhraseHit[] {
-  if (hits.length === 1) return hits;
-  const byLength = [...hits].sort((a, b) => b.key.length - a.key.length || a.start - b.start);
-  const kept: PhraseHit[] = [];
-  for (const hit of byLength) {
-    if (!kept.some((k) => hit.start < k.end && k.start < hit.end)) kept.push(hit);
+function mergeByKind(candidates: readonly Candidate[]): TextFinding[] {
+  const best = new Map<FindingKind, Candidate>();
+  const cidp = new Set<FindingKind>();
+  for (const c of candidates) {
+    if (c.qualifiers.cidp === true) cidp.add(c.kind);
+    const held = best.get(c.kind);
+    if (held === undefined || better(c, held)) best.set(c.kind, c);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return [...best.values()]
+    .sort((a, b) => firstOrder(candidates, a.kind) - firstOrder(candidates, b.kind))
+    .map((c) => ({ kind: c.kind, certainty: c.certainty, qualifiers: cidp.has(c.kind) ? { ...c.qualifiers, cidp: true } : { ...c.qualifiers } }));
 }
 
-function qualifiersFor(rule: CompiledRule, hit: PhraseHit, text: string, sentence: Sentence): Qualifiers {
-  const qualifiers: Qualifiers = { ...rule.qualifiers };
-  if (rule.kind === 'clone' && qualifiers.heavyChain === undefined) {
-    const heavyChain = nearestHeavyChain(hit, text, sentence);
-    if (heavyChain !== undefined) qualifiers.heavyChain = heavyChain;
+function better(a: Candidate, b: Candidate): boolean {
+  if (a.kind === 'clone') {
+    const la = LIGHT_RANK[a.qualifiers.lightChain ?? 'unknown'];
+    const lb = LIGHT_RANK[b.qualifiers.lightChain ?? 'unknown'];
+    if (la !== lb) return la < lb;
   }
-  return qualifiers;
-}
-
-/** The heavy chain named closest to the phrase: "IgG kappa and IgA lambda" gives lambda IgA. */
-function nearestHeavyChain(hit: PhraseHit, text: string, sentence: Sentence): HeavyChain | undefined {
-  let best: HeavyChain | undefined;
-  let bestDistance = Infinity;
-  HEAVY_CHAIN.lastIndex = sentence.start;
-  for (let m = HEAVY_CHAIN.exec(text); m !== null && m.index < sentence.end; m = HEAVY_CHAIN.exec(text)) {
-    const end = m.index + m[0].length;
-    const distance = Math.max(0, m.index - hit.end, hit.start - end);
-    const chain = HEAVY_CHAINS[(m[1] ?? '').toLowerCase()];
-    if (chain !== undefined && end <= sentence.end && distance < bestDistance) {
-      best = chain;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function namesMimic(rule: CompiledRule, text: string, sentence: Sentence): boolean {
-  return rule.mimics !== undefined && rule.mimics.test(text.slice(sentence.start, sentence.end));
-}
-
-function dedupeKey(kind: FindingKind, q: Qualifiers): string {
-  return `${kind}|${String(q.cidp)}|${q.lightChain ?? ''}|${q.heavyChain ?? ''}|${q.specimen ?? ''}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sentences
-
-/** Indices of the characters that end a sentence or clause. */
-function sentenceBoundaries(text: string): number[] {
-  const out: number[] = [];
-  BOUNDARY.lastIndex = 0;
-  for (let m = BOUNDARY.exec(text); m !== null; m = BOUNDARY.exec(text)) {
-    if (m[0] === '.' && isAbbreviation(text, m.index)) continue;
-    out.push(m.index);
-  }
-  return out;
-}
-
-function isAbbreviation(text: string, dot: number): boolean {
-  let i = dot;
-  while (i > 0 && dot - i <= MAX_ABBREVIATION && isLetterOrDot(text.charCodeAt(i - 1))) i--;
-  return dot - i <= MAX_ABBREVIATION && ABBREVIATIONS.has(text.slice(i, dot).toLowerCase());
-}
-
-function isLetterOrDot(code: number): boolean {
-  return code === 46 || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-/**
- * The sentence around a hit, with its triggers scanned once and shared by every hit in it.
- * A phrase wrapped across two report lines ("chronic inflammatory\ndemyelinating
- * polyneuropathy") still matches; its sentence then spans both lines.
- */
-function sentenceOf(
-  hit: PhraseHit,
-  text: string,
-  boundaries: number[],
-  cache: Map<number, Sentence>,
-  compiled: CompiledProfile,
-): Sentence {
-  let start = 0;
-  let end = text.length;
-  for (const b of boundaries) {
-    if (b < hit.start) start = b + 1;
-    else if (b >= hit.end) {
-      end = b;
-      break;
-    }
-  }
-  const cached = cache.get(start);
-  if (cached !== undefined && cached.end === end) return cached;
-  const sentence = { start, end, triggers: triggersIn(text, start, end, compiled) };
-  cache.set(start, sentence);
-  return sentence;
-}
-
-/**
- * Triggers of one sentence. One nested in a longer trigger is dropped: that is what makes a
- * pseudo-negation ("gram negative", "no significant change") neutralise the trigger inside it,
- * and "was ruled out" count once as post rather than also as the pre trigger "ruled out".
- */
-function triggersIn(text: string, start: number, end: number, compiled: CompiledProfile): Trigger[] {
-  if (compiled.triggers === undefined) return [];
-  const hits = scanPhrases(compiled.triggers, compiled.rolesByTrigger, text, start, end);
-  const triggers: Trigger[] = [];
-  for (const hit of hits) {
-    const nested = hits.some((o) => o !== hit && o.start <= hit.start && hit.end <= o.end && o.end - o.start > hit.end - hit.start);
-    const role = compiled.rolesByTrigger.get(hit.key);
-    if (!nested && role !== undefined && !role.pseudo) triggers.push({ ...hit, role });
-  }
-  return triggers;
-}
-
-// ---------------------------------------------------------------------------------------------
-// NegEx / ConText
-
-/**
- * NegEx: a pre trigger (or ConText term) ending within `scope` tokens before the phrase, or a
- * post trigger starting within `scope` tokens after it, with no terminator in between. A trigger
- * that overlaps the phrase's start ("no monotypic" before "monotypic lambda") is at distance 0.
- */
-function isSuppressed(hit: PhraseHit, triggers: Trigger[], text: string, scope: number): boolean {
-  for (const t of triggers) {
-    if ((t.role.pre || t.role.context) && t.start < hit.start) {
-      if (withinScope(text, t.end, hit.start, scope) && !terminatedBetween(triggers, t.end, hit.start)) return true;
-    }
-    if (t.role.post && t.end > hit.end && t.start > hit.start) {
-      if (withinScope(text, hit.end, t.start, scope) && !terminatedBetween(triggers, hit.end, t.start)) return true;
-    }
-  }
+  if (a.certainty !== b.certainty) return a.certainty === 'definite';
+  if (a.kind === 'clone' && (a.qualifiers.heavyChain ?? 'unknown') !== (b.qualifiers.heavyChain ?? 'unknown')) return b.qualifiers.heavyChain === 'unknown';
   return false;
 }
 
-/** True when fewer than `scope` tokens (whitespace-separated) lie in text[from, to). */
-function withinScope(text: string, from: number, to: number, scope: number): boolean {
-  let tokens = 0;
-  let inToken = false;
+function firstOrder(candidates: readonly Candidate[], kind: FindingKind): number {
+  return candidates.find((c) => c.kind === kind)?.order ?? 0;
+}
+
+function words(tokens: readonly Token[], from: number, to: number): number {
+  let n = 0;
   for (let i = from; i < to; i++) {
-    const space = isSpace(text.charCodeAt(i));
-    if (!space && !inToken && ++tokens >= scope) return false;
-    inToken = !space;
+    const tok = tokens[i];
+    if (tok !== undefined && (tok.type === 'word' || tok.type === 'num') && !ARTICLES.has(tok.norm)) n++;
   }
-  return true;
+  return n;
 }
 
-function isSpace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13) || code === 160;
-}
-
-function terminatedBetween(triggers: Trigger[], from: number, to: number): boolean {
-  return triggers.some((t) => t.role.terminator && t.start >= from && t.end <= to);
+/** One line of at most `max` characters (a phrase wrapped over report lines reads as one). */
+function clip(s: string, max: number): string {
+  const line = s.replace(/\s+/g, ' ');
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
