@@ -16,8 +16,10 @@ import { LruCache } from './lru-cache.js';
 import { patientOrder, shiftedArrivalOrder } from './message-order.js';
 import { SortedOutput } from './sorted-output.js';
 import { ArrivalClock, formatTiming, timingPath } from './timing-sidecar.js';
+import { deidentifyLabels } from './deidentify-labels.js';
+import type { LabelSet } from '../validate/labels.js';
 import { messagePatients, PatientGroups } from './patient-groups.js';
-import { IdentifierPseudonyms } from './pseudonym.js';
+import { IdentifierPseudonyms, pseudonymisedKey } from './pseudonym.js';
 import { ReplacementCounts, type DeidentifyReport, type FileReport } from './report.js';
 
 export const REPORT_FILE = 'deidentify-report.json';
@@ -33,6 +35,8 @@ export interface DeidentifyOptions {
   log: Logger;
   /** when the run started: ages are reckoned at it for a message without a readable MSH-7 */
   now: Date;
+  /** reference labels of the feed (docs/validation.md), written for the copy under `outDir` with the same base name */
+  labels?: LabelSet & { path: string };
   onProgress?: (done: number, total: number, messages: number) => void;
 }
 
@@ -47,7 +51,8 @@ interface Job { input: string; output: string }
 export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyReport> {
   const started = performance.now();
   const hash = new KeyedHash(o.key);
-  const jobs = await plan(o.inputs, o.outDir);
+  const labelsOut = o.labels ? join(o.outDir, basename(o.labels.path)) : null;
+  const jobs = await plan(o.inputs, o.outDir, labelsOut === null ? null : resolve(labelsOut));
   const identity = compileIdentity(o.identity);
   const log = o.log.child({ component: 'deidentify' });
   const groups = await linkPatients(jobs, identity);
@@ -61,6 +66,7 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
     counts: new ReplacementCounts(),
     fallbackDate: { y: o.now.getUTCFullYear(), m: o.now.getUTCMonth() + 1, d: o.now.getUTCDate() },
     safeHarbor: o.safeHarbor,
+    labelled: new Map(o.labels?.labels.map((l) => [l.patientKey, null]) ?? []),
   };
   const files: FileReport[] = [];
   const totalBytes = (await Promise.all(jobs.map(async (j) => (await stat(j.input)).size))).reduce((a, b) => a + b, 0);
@@ -74,6 +80,18 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
     log.info({ messagesRead: file.messagesRead, messagesWritten: file.messagesWritten }, 'file de-identified');
   }
 
+  let labels: DeidentifyReport['labels'] = null;
+  if (o.labels && labelsOut) {
+    const result = deidentifyLabels(o.labels, {
+      // a patient seen in the feed has the key the product computed from their copied message; one not seen, the same rule on the key
+      keyOf: (key) => run.labelled.get(key) ?? pseudonymisedKey(key, run.pseudonyms),
+      offsetDays: (key) => run.offsetOf(`date-offset|${groups.representative(key)}`),
+      pseudonym: (value) => run.pseudonyms.of(value),
+    }, o.safeHarbor);
+    await writeFile(labelsOut, result.csv);
+    const inFeed = [...run.labelled.values()].filter((k) => k !== null).length;
+    labels = { input: o.labels.path, output: labelsOut, rows: o.labels.labels.length, inFeed, notInFeed: o.labels.labels.length - inFeed, diagnosisDates: { [o.safeHarbor ? 'removed' : 'shifted']: result.diagnosisDates } };
+  }
   const seconds = (performance.now() - started) / 1000;
   const rejected: Partial<Record<ErrorCode, number>> = {};
   for (const f of files) for (const [code, n] of Object.entries(f.rejected) as [ErrorCode, number][]) rejected[code] = (rejected[code] ?? 0) + n;
@@ -86,6 +104,7 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
     patients: groups.count(),
     replacements: { bySegmentField: sortKeys(run.counts.byField), byAction: sortKeys(run.counts.byAction) },
     droppedSegments: sortKeys(run.counts.droppedSegments),
+    labels,
     seconds,
     messagesPerSecond: Math.round(read / Math.max(seconds, 1e-9)),
   };
@@ -97,6 +116,8 @@ interface RunContext {
   identity: CompiledIdentity;
   groups: PatientGroups;
   offsetOf: (label: string) => number;
+  /** the labelled patients' keys, and their key in the copy once one of their messages was copied */
+  labelled: Map<string, string | null>;
   /** Safe Harbor order: a patient's keyed random rank */
   rankOf: (label: string) => number;
   pseudonyms: IdentifierPseudonyms;
@@ -168,6 +189,7 @@ async function deidentifyFile(job: Job, run: RunContext, progress: (fileBytes: n
         const label = key !== null ? run.groups.representative(key) : `${msg.sendingFacility}|${fileKey}`;
         const days = run.offsetOf(key !== null ? `date-offset|${label}` : `date-offset-facility|${label}`);
         const text = deidentifyMessage(msg, { pseudonyms: run.pseudonyms, days, safeHarbor: run.safeHarbor, fallbackDate: run.fallbackDate, counts: run.counts });
+        if (key !== null && run.labelled.get(key) === null) run.labelled.set(key, messagePatients(parseMessage(text), run.identity).key);
         const sent = msg.messageTime === '' ? null : Date.parse(msg.messageTime);
         const arrival = clock.see(sent);
         const order = run.safeHarbor ? patientOrder(run.rankOf(label)) : shiftedArrivalOrder(arrival, days);
@@ -210,9 +232,9 @@ function parseOrCode(text: string): Hl7Message | ErrorCode {
  * in a directory under its path relative to that directory. Two inputs that would write the same
  * output, or an output that would overwrite an input, are bad usage.
  */
-async function plan(inputs: readonly string[], outDir: string): Promise<Job[]> {
+async function plan(inputs: readonly string[], outDir: string, labelsOut: string | null): Promise<Job[]> {
   const jobs: Job[] = [];
-  const outputs = new Set<string>([resolve(outDir, REPORT_FILE)]);
+  const outputs = new Set<string>([resolve(outDir, REPORT_FILE), ...(labelsOut ? [labelsOut] : [])]);
   for (const input of inputs) {
     const files = await expandInputs([input]);
     const isDir = (await stat(input)).isDirectory();
@@ -226,6 +248,7 @@ async function plan(inputs: readonly string[], outDir: string): Promise<Job[]> {
   }
   const inputSet = new Set(jobs.map((j) => resolve(j.input)));
   for (const j of jobs) if (inputSet.has(j.output) || inputSet.has(timingPath(j.output))) throw new SentinelError('USAGE', `--out would overwrite the input ${j.input}`);
+  if (labelsOut && inputSet.has(labelsOut)) throw new SentinelError('USAGE', `--out would overwrite the input ${labelsOut}`);
   return jobs;
 }
 

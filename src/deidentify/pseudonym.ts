@@ -78,6 +78,17 @@ export class IdentifierPseudonyms {
   }
 }
 
+/**
+ * A patient key ("AUTHORITY|ID") as the product computes it from the copy: the identifier
+ * pseudonymised, the authority kept unless it holds a record number (5 digits in a row), as
+ * deidentify-message.ts treats an assigning authority's namespace.
+ */
+export function pseudonymisedKey(key: string, pseudonyms: IdentifierPseudonyms): string {
+  const bar = key.indexOf('|');
+  const authority = key.slice(0, bar);
+  return `${/\d{5}/.test(authority) ? pseudonyms.of(authority) : authority}|${pseudonyms.of(key.slice(bar + 1))}`;
+}
+
 /** A keyed permutation of [0, size): Feistel on M×M (M = ⌈√size⌉) with cycle walking. */
 interface Permutation {
   encrypt(x: bigint): bigint;
