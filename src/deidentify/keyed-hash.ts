@@ -75,6 +75,11 @@ export class KeyedHash {
   mod128(message: string, m: number): number {
     const s = this.digest(message);
     let r = 0;
+    if (m < 0x200000) {
+      // below 2^21 a whole 32-bit word fits in each step: r · 2^32 + word < 2^53
+      for (let i = 0; i < 4; i++) r = (r * 0x1_0000_0000 + ((s[i] as number) >>> 0)) % m;
+      return r;
+    }
     for (let i = 0; i < 4; i++) {
       const word = s[i] as number;
       r = (r * 0x10000 + (word >>> 16)) % m;
