@@ -80,6 +80,8 @@ export async function deidentifyCommand(args: string[], io: Output, log: Logger)
   row('rejected', `${rejected} (not copied)`);
   for (const [code, n] of Object.entries(report.messages.rejected).sort()) io.out(`  ${code.padEnd(24)} ${n}`);
   row('patients', report.patients);
+  const sidecars = report.files.filter((f) => f.timing !== null).length;
+  row('timing', sidecars > 0 ? `${sidecars} sidecar${sidecars === 1 ? '' : 's'} (<file>.timing: the original spacing, for replay --speed)` : 'none (Safe Harbor)');
   if (report.labels) row('labels', `${report.labels.output} (${report.labels.rows} patients, ${report.labels.notInFeed} not in the feed)`);
   row('report', join(values.out, REPORT_FILE));
   row('throughput', `${report.messagesPerSecond} messages/s (${report.seconds.toFixed(2)} s)`);

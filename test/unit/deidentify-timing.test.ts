@@ -104,3 +104,14 @@ describe('when a replay looks for timing sidecars', () => {
     expect(existsSync(timingPath(a))).toBe(true);
   });
 });
+
+describe('when the replay flags name the timing', () => {
+  const base = { 'to-mllp': '127.0.0.1:2575' };
+  it('looks beside the inputs by default, and takes a named sidecar or none with --speed', async () => {
+    const { feederOptionsFromFlags } = await import('../../src/feeder/feeder-flags.js');
+    expect(feederOptionsFromFlags({ ...base, speed: '60' }, ['a.hl7']).timing).toEqual({ kind: 'auto' });
+    expect(feederOptionsFromFlags({ ...base, speed: '60', timing: 'none' }, ['a.hl7']).timing).toEqual({ kind: 'none' });
+    expect(feederOptionsFromFlags({ ...base, speed: '60', timing: 'a.timing' }, ['a.hl7']).timing).toEqual({ kind: 'file', path: 'a.timing' });
+    expect(() => feederOptionsFromFlags({ ...base, rate: '5', timing: 'a.timing' }, ['a.hl7'])).toThrow(/--timing .* needs --speed/);
+  });
+});
