@@ -1,14 +1,11 @@
 import type { CompiledProfile } from './compiled-profile.js';
+import { assessPoemsMention } from './text/diagnosis-text.js';
 
 /**
- * Whether a diagnosis text (DG1-3.2, DG1-4, PRB-3.2) names POEMS syndrome, and whether it stays
- * definite (spec §1 `poemsKnown`): negation, hedges, hypothetical triggers, family, plus "concern
- * for", "screening for", "suspected", "under evaluation". A diagnosis line is short, so any such
- * trigger anywhere in it withholds the suppression: a missed suppression costs one alert a
- * clinician can dismiss, a wrong one silences a patient for good.
- *
- * Local until `assessPoemsMention` (src/extract/text/diagnosis-text.ts, the report-text
- * engine's NegEx/ConText reading of one mention) lands; then this delegates to it.
+ * Doubt words for a diagnosis whose POEMS comes from a site code while its text does not name
+ * POEMS: a diagnosis line is short, so any such word anywhere in it withholds the suppression
+ * (a missed suppression costs one alert a clinician can dismiss, a wrong one silences a patient
+ * for good). A text that names POEMS is read by the report-text engine instead (below).
  */
 const DOUBT = new RegExp(
   [
@@ -36,11 +33,21 @@ export type PoemsMention =
   | { named: true; affirmed: true; matched: string }
   | { named: true; affirmed: false; matched: string; doubt: string };
 
+/**
+ * Whether a diagnosis text (DG1-3.2, DG1-4, PRB-3.2) names POEMS syndrome and the mention stays
+ * definite (spec §1 `poemsKnown`): the report-text engine's NegEx/ConText reading of the mention
+ * (negation, hedges, hypothetical triggers, family, "concern for", "screening for", "suspected",
+ * "under evaluation"), so diagnoses and reports are read by one set of rules; then, because a
+ * wrong suppression silences a patient for good, any doubt word left in the line withholds it.
+ */
 export function assessPoemsDiagnosisText(text: string, compiled: CompiledProfile): PoemsMention {
-  const hit = compiled.poemsKnownText?.exec(text);
-  if (!hit) return { named: false };
-  const doubt = DOUBT.exec(text);
-  return doubt ? { named: true, affirmed: false, matched: hit[0], doubt: doubt[0] } : { named: true, affirmed: true, matched: hit[0] };
+  const m = assessPoemsMention(text, compiled);
+  if (m.state === 'absent') return { named: false };
+  const matched = m.name ?? m.detail ?? text.trim();
+  if (m.state === 'not-affirmed') return { named: true, affirmed: false, matched, doubt: m.cue ?? '' };
+  // a doubt the sentence rules do not scope ("POEMS-like syndrome") still withholds it
+  const doubt = doubtIn(text);
+  return doubt === null ? { named: true, affirmed: true, matched } : { named: true, affirmed: false, matched, doubt };
 }
 
 /** The same doubt test for a diagnosis named by a POEMS code: its text must not withdraw it. */
