@@ -193,7 +193,7 @@ async function deidentifyFile(job: Job, run: RunContext, progress: (fileBytes: n
         const sent = msg.messageTime === '' ? null : Date.parse(msg.messageTime);
         const arrival = clock.see(sent);
         const order = run.safeHarbor ? patientOrder(run.rankOf(label)) : shiftedArrivalOrder(arrival, days);
-        await sorted.add(order.bucket, order.key, text);
+        if (sorted.add(order.bucket, order.key, text)) await sorted.spill();
         report.messagesWritten += 1;
       }
       progress(bytes, report.messagesRead);

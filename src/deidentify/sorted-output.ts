@@ -24,12 +24,13 @@ export class SortedOutput {
   /** `spillUnder`: where the temporary directory is made (beside the output: same disk, same permissions) */
   constructor(private readonly spillUnder: string, private readonly spillChars = SPILL_CHARS) {}
 
-  async add(bucket: number, key: number, text: string): Promise<void> {
+  /** Adds an entry; true when memory is full and `spill()` should be awaited before the next. */
+  add(bucket: number, key: number, text: string): boolean {
     let entries = this.buckets.get(bucket);
     if (entries === undefined) this.buckets.set(bucket, (entries = []));
     entries.push({ key, seq: this.seq++, text });
     this.held += text.length;
-    if (this.held >= this.spillChars) await this.spill();
+    return this.held >= this.spillChars;
   }
 
   /** Writes every entry in key order through `write` (in chunks), then removes the temporary files. */
@@ -61,7 +62,8 @@ export class SortedOutput {
     this.dir = undefined;
   }
 
-  private async spill(): Promise<void> {
+  /** Moves the buckets held in memory to their files. */
+  async spill(): Promise<void> {
     this.dir ??= await mkdtemp(join(this.spillUnder, '.deidentify-sort-'));
     for (const [bucket, entries] of this.buckets) {
       // a record: "key seq bytes\n" and the text in UTF-8
