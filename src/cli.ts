@@ -25,7 +25,7 @@ Commands:
 Run "poems-sentinel <command> --help" for a command's options.`;
 
 /** errors in what the user asked for (exit 2); every other error is a failure (exit 1) */
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'INPUT_UNREADABLE', 'PROFILE_INVALID', 'KAFKA_TOPIC_MISSING', 'JOURNAL_MISMATCH']);
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'INPUT_UNREADABLE', 'PROFILE_INVALID', 'KAFKA_TOPIC_MISSING', 'JOURNAL_MISMATCH', 'TIMING_MISMATCH']);
 
 const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, deidentify: DEIDENTIFY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP, validate: VALIDATE_HELP };
 

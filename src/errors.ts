@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   INPUT_UNREADABLE: { permanent: true, summary: 'an input file or directory could not be read' },
   USAGE: { permanent: true, summary: 'bad command-line usage' },
   JOURNAL_MISMATCH: { permanent: true, summary: 'a replay journal that does not match the input files or the target it was written for (a file changed since the interrupted run)' },
+  TIMING_MISMATCH: { permanent: true, summary: 'a timing sidecar that does not belong to its feed file (another size or number of messages), or is not one' },
   REPLAY_TARGET_UNAVAILABLE: { permanent: false, summary: 'the service or broker a replay sends to could not be reached' },
   CONTROL_ID_REUSED: { permanent: false, warning: true, summary: 'warning, not a rejection: a (sending facility, MSH-10) seen before with other content (a restarted counter); the message is applied and counted' },
 } as const satisfies Record<string, { permanent: boolean; summary: string; warning?: true }>;

@@ -47,7 +47,10 @@ Sending to a running service:
   --to-mllp HOST:PORT the service's MLLP listener
   --to-kafka L        its Kafka brokers: records go to --kafka-topic (default hl7.inbound), key =
                       patient key, acks=all, as the service's MLLP edge writes them
-  --speed N           MSH-7 spacing divided by N (60: one hour of feed per minute; 60x also reads)
+  --speed N           MSH-7 spacing divided by N (60: one hour of feed per minute; 60x also reads);
+                      a de-identified copy is paced by the original spacing in its timing
+                      sidecar (<file>.timing, written by deidentify) when it lies beside it
+  --timing F|none     the timing sidecar of the one input file; none: MSH-7 even when one is there
   --rate M            M messages per second (50 or 50/s)
   --connections C     connections (1-64, default 1); one patient's messages always on one
   --resume            skip what the journal says was acknowledged
@@ -84,6 +87,7 @@ export async function replayCommand(args: string[], io: Output, log: Logger, sig
     if (local.length > 0) throw new SentinelError('USAGE', `--to-mllp/--to-kafka send to a running service; ${local.map((f) => `--${f}`).join(', ')} belong to a local replay`);
     return feedCommand(feederOptionsFromFlags(values, positionals), io, log, signals);
   }
+  if (values.timing !== undefined || values.speed !== undefined) throw new SentinelError('USAGE', '--speed and --timing pace a replay into a running service: add --to-mllp HOST:PORT or --to-kafka');
   const profile = loadProfile(values.profile);
   if (values['from-kafka']) {
     if (positionals.length > 0) throw new SentinelError('USAGE', '--from-kafka reads the topic, not files');

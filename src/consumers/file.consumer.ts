@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { SentinelError } from '../errors.js';
 import { Hl7Splitter, type SplitItem } from '../hl7/split.js';
 
+/**
+ * Files the tools write beside feeds, never read as a feed when a directory is expanded: a
+ * de-identified copy's timing sidecars and report, a timed replay's journal. Named on the
+ * command line, a file is read whatever its name.
+ */
+const NOT_FEEDS = /(?:\.timing|\.replay-journal|^deidentify-report\.json)$/;
+
 /** Expands files and directories (recursively, sorted by name) into the files to read, in order. */
 export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
   const files: string[] = [];
@@ -16,7 +23,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
     }
     if (info.isDirectory()) {
       const entries = (await readdir(input)).sort();
-      files.push(...(await expandInputs(entries.filter((e) => !e.startsWith('.')).map((e) => join(input, e)))));
+      files.push(...(await expandInputs(entries.filter((e) => !e.startsWith('.') && !NOT_FEEDS.test(e)).map((e) => join(input, e)))));
     } else {
       files.push(input);
     }

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -12,8 +12,14 @@ import type { Hl7Message } from '../hl7/message.js';
 import { offsetDaysFrom, type CalendarDate } from './dates.js';
 import { deidentifyMessage } from './deidentify-message.js';
 import { KeyedHash } from './keyed-hash.js';
+import { LruCache } from './lru-cache.js';
+import { patientOrder, shiftedArrivalOrder } from './message-order.js';
+import { SortedOutput } from './sorted-output.js';
+import { ArrivalClock, formatTiming, timingPath } from './timing-sidecar.js';
+import { deidentifyLabels } from './deidentify-labels.js';
+import type { LabelSet } from '../validate/labels.js';
 import { messagePatients, PatientGroups } from './patient-groups.js';
-import { IdentifierPseudonyms } from './pseudonym.js';
+import { IdentifierPseudonyms, pseudonymisedKey } from './pseudonym.js';
 import { ReplacementCounts, type DeidentifyReport, type FileReport } from './report.js';
 
 export const REPORT_FILE = 'deidentify-report.json';
@@ -29,6 +35,8 @@ export interface DeidentifyOptions {
   log: Logger;
   /** when the run started: ages are reckoned at it for a message without a readable MSH-7 */
   now: Date;
+  /** reference labels of the feed (docs/validation.md), written for the copy under `outDir` with the same base name */
+  labels?: LabelSet & { path: string };
   onProgress?: (done: number, total: number, messages: number) => void;
 }
 
@@ -43,7 +51,8 @@ interface Job { input: string; output: string }
 export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyReport> {
   const started = performance.now();
   const hash = new KeyedHash(o.key);
-  const jobs = await plan(o.inputs, o.outDir);
+  const labelsOut = o.labels ? join(o.outDir, basename(o.labels.path)) : null;
+  const jobs = await plan(o.inputs, o.outDir, labelsOut === null ? null : resolve(labelsOut));
   const identity = compileIdentity(o.identity);
   const log = o.log.child({ component: 'deidentify' });
   const groups = await linkPatients(jobs, identity);
@@ -52,10 +61,12 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
     identity,
     groups,
     offsetOf: offsetCache(hash),
+    rankOf: (label) => hash.int48(`order|${label}`),
     pseudonyms: new IdentifierPseudonyms(hash),
     counts: new ReplacementCounts(),
     fallbackDate: { y: o.now.getUTCFullYear(), m: o.now.getUTCMonth() + 1, d: o.now.getUTCDate() },
     safeHarbor: o.safeHarbor,
+    labelled: new Map(o.labels?.labels.map((l) => [l.patientKey, null]) ?? []),
   };
   const files: FileReport[] = [];
   const totalBytes = (await Promise.all(jobs.map(async (j) => (await stat(j.input)).size))).reduce((a, b) => a + b, 0);
@@ -69,6 +80,18 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
     log.info({ messagesRead: file.messagesRead, messagesWritten: file.messagesWritten }, 'file de-identified');
   }
 
+  let labels: DeidentifyReport['labels'] = null;
+  if (o.labels && labelsOut) {
+    const result = deidentifyLabels(o.labels, {
+      // a patient seen in the feed has the key the product computed from their copied message; one not seen, the same rule on the key
+      keyOf: (key) => run.labelled.get(key) ?? pseudonymisedKey(key, run.pseudonyms),
+      offsetDays: (key) => run.offsetOf(`date-offset|${groups.representative(key)}`),
+      pseudonym: (value) => run.pseudonyms.of(value),
+    }, o.safeHarbor);
+    await writeFile(labelsOut, result.csv);
+    const inFeed = [...run.labelled.values()].filter((k) => k !== null).length;
+    labels = { input: o.labels.path, output: labelsOut, rows: o.labels.labels.length, inFeed, notInFeed: o.labels.labels.length - inFeed, diagnosisDates: { [o.safeHarbor ? 'removed' : 'shifted']: result.diagnosisDates } };
+  }
   const seconds = (performance.now() - started) / 1000;
   const rejected: Partial<Record<ErrorCode, number>> = {};
   for (const f of files) for (const [code, n] of Object.entries(f.rejected) as [ErrorCode, number][]) rejected[code] = (rejected[code] ?? 0) + n;
@@ -81,6 +104,7 @@ export async function deidentifyFiles(o: DeidentifyOptions): Promise<DeidentifyR
     patients: groups.count(),
     replacements: { bySegmentField: sortKeys(run.counts.byField), byAction: sortKeys(run.counts.byAction) },
     droppedSegments: sortKeys(run.counts.droppedSegments),
+    labels,
     seconds,
     messagesPerSecond: Math.round(read / Math.max(seconds, 1e-9)),
   };
@@ -92,6 +116,10 @@ interface RunContext {
   identity: CompiledIdentity;
   groups: PatientGroups;
   offsetOf: (label: string) => number;
+  /** the labelled patients' keys, and their key in the copy once one of their messages was copied */
+  labelled: Map<string, string | null>;
+  /** Safe Harbor order: a patient's keyed random rank */
+  rankOf: (label: string) => number;
   pseudonyms: IdentifierPseudonyms;
   counts: ReplacementCounts;
   fallbackDate: CalendarDate;
@@ -117,56 +145,76 @@ async function linkPatients(jobs: readonly Job[], identity: CompiledIdentity): P
 
 /** Date offsets by label, drawn once each (a patient's messages are many). */
 function offsetCache(hash: KeyedHash): (label: string) => number {
-  const offsets = new Map<string, number>();
+  const offsets = new LruCache<number>(200_000);
   return (label) => {
     let days = offsets.get(label);
     if (days === undefined) {
       days = offsetDaysFrom(hash.int48(label));
-      if (offsets.size >= 200_000) offsets.clear();
       offsets.set(label, days);
     }
     return days;
   };
 }
 
-/** The second reading of one input: its de-identified copy, message by message. */
+/**
+ * The second reading of one input: its de-identified copy, in the order of message-order.ts,
+ * and (pseudonymised copies) the timing sidecar with the original spacing.
+ */
 async function deidentifyFile(job: Job, run: RunContext, progress: (fileBytes: number, messages: number) => void): Promise<FileReport> {
-  const report: FileReport = { input: job.input, output: job.output, messagesRead: 0, messagesWritten: 0, rejected: {} };
+  const report: FileReport = { input: job.input, output: job.output, timing: run.safeHarbor ? null : timingPath(job.output), messagesRead: 0, messagesWritten: 0, rejected: {} };
   const reject = (code: ErrorCode): void => {
     report.rejected[code] = (report.rejected[code] ?? 0) + 1;
   };
   await mkdir(dirname(job.output), { recursive: true });
-  const out = createWriteStream(job.output, { highWaterMark: 1 << 20 });
+  const sorted = new SortedOutput(dirname(job.output));
+  const clock = new ArrivalClock();
+  const fileKey = basename(job.input);
+  try {
+    for await (const batch of readHl7File(job.input)) {
+      let bytes = 0;
+      for (const { item, bytesRead } of batch) {
+        bytes = bytesRead;
+        report.messagesRead += 1;
+        if (item.kind === 'reject') {
+          reject(item.code);
+          continue;
+        }
+        const msg = parseOrCode(item.text);
+        if (typeof msg === 'string') {
+          reject(msg);
+          continue;
+        }
+        const { key } = messagePatients(msg, run.identity);
+        // a message without a patient (an instrument result, an ACK) moves with its facility and file
+        const label = key !== null ? run.groups.representative(key) : `${msg.sendingFacility}|${fileKey}`;
+        const days = run.offsetOf(key !== null ? `date-offset|${label}` : `date-offset-facility|${label}`);
+        const text = deidentifyMessage(msg, { pseudonyms: run.pseudonyms, days, safeHarbor: run.safeHarbor, fallbackDate: run.fallbackDate, counts: run.counts });
+        if (key !== null && run.labelled.get(key) === null) run.labelled.set(key, messagePatients(parseMessage(text), run.identity).key);
+        const sent = msg.messageTime === '' ? null : Date.parse(msg.messageTime);
+        const arrival = clock.see(sent);
+        const order = run.safeHarbor ? patientOrder(run.rankOf(label)) : shiftedArrivalOrder(arrival, days);
+        if (sorted.add(order.bucket, order.key, text)) await sorted.spill();
+        report.messagesWritten += 1;
+      }
+      progress(bytes, report.messagesRead);
+    }
+    await writeSorted(job.output, sorted);
+  } finally {
+    await sorted.close();
+  }
+  const sidecar = timingPath(job.output);
+  if (run.safeHarbor) await rm(sidecar, { force: true });
+  else await writeFile(sidecar, formatTiming({ gaps: clock.gaps, bytes: (await stat(job.output)).size }));
+  return report;
+}
+
+async function writeSorted(path: string, sorted: SortedOutput): Promise<void> {
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   const failed = new Promise<never>((_, rejectWrite) => out.once('error', rejectWrite));
   failed.catch(() => {});
-  const fileKey = basename(job.input);
-  for await (const batch of readHl7File(job.input)) {
-    let chunk = '';
-    let bytes = 0;
-    for (const { item, bytesRead } of batch) {
-      bytes = bytesRead;
-      report.messagesRead += 1;
-      if (item.kind === 'reject') {
-        reject(item.code);
-        continue;
-      }
-      const msg = parseOrCode(item.text);
-      if (typeof msg === 'string') {
-        reject(msg);
-        continue;
-      }
-      const { key } = messagePatients(msg, run.identity);
-      // a message without a patient (an instrument result, an ACK) moves with its facility and file
-      const days = run.offsetOf(key !== null ? `date-offset|${run.groups.representative(key)}` : `date-offset-facility|${msg.sendingFacility}|${fileKey}`);
-      chunk += `${deidentifyMessage(msg, { pseudonyms: run.pseudonyms, days, safeHarbor: run.safeHarbor, fallbackDate: run.fallbackDate, counts: run.counts })}\r\n`;
-      report.messagesWritten += 1;
-    }
-    if (chunk !== '') await write(out, chunk, failed);
-    progress(bytes, report.messagesRead);
-  }
+  await sorted.drain((chunk) => write(out, chunk, failed));
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
-  return report;
 }
 
 /** A parsed message, or the error code of a message that can never be used. */
@@ -184,21 +232,23 @@ function parseOrCode(text: string): Hl7Message | ErrorCode {
  * in a directory under its path relative to that directory. Two inputs that would write the same
  * output, or an output that would overwrite an input, are bad usage.
  */
-async function plan(inputs: readonly string[], outDir: string): Promise<Job[]> {
+async function plan(inputs: readonly string[], outDir: string, labelsOut: string | null): Promise<Job[]> {
   const jobs: Job[] = [];
-  const outputs = new Set<string>([resolve(outDir, REPORT_FILE)]);
+  const outputs = new Set<string>([resolve(outDir, REPORT_FILE), ...(labelsOut ? [labelsOut] : [])]);
   for (const input of inputs) {
     const files = await expandInputs([input]);
     const isDir = (await stat(input)).isDirectory();
     for (const file of files) {
       const output = resolve(outDir, isDir ? relative(input, file) : basename(file));
-      if (outputs.has(output)) throw new SentinelError('USAGE', `two inputs would be written to the same output file ${output}`);
+      if (outputs.has(output) || outputs.has(timingPath(output))) throw new SentinelError('USAGE', `two inputs would be written to the same output file ${output}`);
       outputs.add(output);
+      outputs.add(timingPath(output));
       jobs.push({ input: file, output });
     }
   }
   const inputSet = new Set(jobs.map((j) => resolve(j.input)));
-  for (const j of jobs) if (inputSet.has(j.output)) throw new SentinelError('USAGE', `--out would overwrite the input ${j.input}`);
+  for (const j of jobs) if (inputSet.has(j.output) || inputSet.has(timingPath(j.output))) throw new SentinelError('USAGE', `--out would overwrite the input ${j.input}`);
+  if (labelsOut && inputSet.has(labelsOut)) throw new SentinelError('USAGE', `--out would overwrite the input ${labelsOut}`);
   return jobs;
 }
 

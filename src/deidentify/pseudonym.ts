@@ -1,11 +1,16 @@
 import type { KeyedHash } from './keyed-hash.js';
+import { LruCache } from './lru-cache.js';
 
 /** Feistel rounds; Luby-Rackoff needs 4 for a strong pseudorandom permutation, 8 leaves a margin. */
 const ROUNDS = 8;
 /** Above this many possible values a keyed hash cannot collide in practice and needs no permutation. */
 const PERMUTATION_LIMIT = 1n << 160n;
-/** Pseudonyms kept for re-use (an order number recurs in ORC, OBR and the next version of the result). */
-const CACHE_LIMIT = 100_000;
+/**
+ * Pseudonyms kept for re-use within a run (a patient's identifier recurs in all of their
+ * messages; an order number in ORC, OBR and the next version of the result). 200,000 entries
+ * of short strings: some 40 MB at most.
+ */
+const CACHE_LIMIT = 200_000;
 
 type CharClass = 'd' | 'u' | 'l';
 const RADIX: Record<CharClass, bigint> = { d: 10n, u: 26n, l: 26n };
@@ -36,7 +41,7 @@ interface Shape {
  * SP 800-38G), conjugated with "+1" so that it has no fixed point: f(x) = P(P⁻¹(x) + 1).
  */
 export class IdentifierPseudonyms {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new LruCache<string>(CACHE_LIMIT);
 
   constructor(private readonly hash: KeyedHash) {}
 
@@ -44,7 +49,6 @@ export class IdentifierPseudonyms {
     const cached = this.cache.get(value);
     if (cached !== undefined) return cached;
     const result = this.compute(value);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(value, result);
     return result;
   }
@@ -57,7 +61,7 @@ export class IdentifierPseudonyms {
     if (shape.size > PERMUTATION_LIMIT) {
       next = this.hashIndex(value, shape);
     } else {
-      const perm = new Permutation(this.hash, pattern, shape.size);
+      const perm = permutation(this.hash, pattern, shape.size);
       next = perm.encrypt((perm.decrypt(shape.index) + 1n) % shape.size);
     }
     return render(shape, next);
@@ -74,13 +78,78 @@ export class IdentifierPseudonyms {
   }
 }
 
-/** A keyed permutation of [0, size): Feistel on M×M (M = ⌈√size⌉) with cycle walking. */
-class Permutation {
-  private readonly m: bigint;
+/**
+ * A patient key ("AUTHORITY|ID") as the product computes it from the copy: the identifier
+ * pseudonymised, the authority kept unless it holds a record number (5 digits in a row), as
+ * deidentify-message.ts treats an assigning authority's namespace.
+ */
+export function pseudonymisedKey(key: string, pseudonyms: IdentifierPseudonyms): string {
+  const bar = key.indexOf('|');
+  const authority = key.slice(0, bar);
+  return `${/\d{5}/.test(authority) ? pseudonyms.of(authority) : authority}|${pseudonyms.of(key.slice(bar + 1))}`;
+}
 
-  constructor(private readonly hash: KeyedHash, private readonly tweak: string, private readonly size: bigint) {
-    this.m = ceilSqrt(size);
+/** A keyed permutation of [0, size): Feistel on M×M (M = ⌈√size⌉) with cycle walking. */
+interface Permutation {
+  encrypt(x: bigint): bigint;
+  decrypt(y: bigint): bigint;
+}
+
+/** Below this M the halves and the round's reduction are exact in doubles (M · 2^16 < 2^53). */
+const NUMBER_M = 1n << 37n;
+
+function permutation(hash: KeyedHash, tweak: string, size: bigint): Permutation {
+  const m = ceilSqrt(size);
+  return m < NUMBER_M ? new NumberPermutation(hash, tweak, size, m) : new BigPermutation(hash, tweak, size, m);
+}
+
+/**
+ * The permutation for spaces up to 2^74 values (every record number, order number and control
+ * id in practice) with the halves in doubles: the same rounds and the same values as
+ * BigPermutation, with BigInt only to split and join the halves.
+ */
+class NumberPermutation implements Permutation {
+  private readonly m: number;
+
+  constructor(private readonly hash: KeyedHash, private readonly tweak: string, private readonly size: bigint, private readonly bigM: bigint) {
+    this.m = Number(bigM);
   }
+
+  encrypt(x: bigint): bigint {
+    let y = this.forward(x);
+    while (y >= this.size) y = this.forward(y);
+    return y;
+  }
+
+  decrypt(y: bigint): bigint {
+    let x = this.backward(y);
+    while (x >= this.size) x = this.backward(x);
+    return x;
+  }
+
+  private round(i: number, half: number): number {
+    return this.hash.mod128(`fpe|${this.tweak}|${i}|${half}`, this.m);
+  }
+
+  private forward(x: bigint): bigint {
+    const m = this.m;
+    let l = Number(x / this.bigM);
+    let r = Number(x % this.bigM);
+    for (let i = 0; i < ROUNDS; i++) [l, r] = [r, (l + this.round(i, r)) % m];
+    return BigInt(l) * this.bigM + BigInt(r);
+  }
+
+  private backward(y: bigint): bigint {
+    const m = this.m;
+    let l = Number(y / this.bigM);
+    let r = Number(y % this.bigM);
+    for (let i = ROUNDS - 1; i >= 0; i--) [l, r] = [(((r - this.round(i, l)) % m) + m) % m, l];
+    return BigInt(l) * this.bigM + BigInt(r);
+  }
+}
+
+class BigPermutation implements Permutation {
+  constructor(private readonly hash: KeyedHash, private readonly tweak: string, private readonly size: bigint, private readonly m: bigint) {}
 
   encrypt(x: bigint): bigint {
     let y = this.forward(x);

@@ -23,6 +23,8 @@ export class ReplacementCounts {
 export interface FileReport {
   input: string;
   output: string;
+  /** the timing sidecar beside the output (none in Safe Harbor mode) */
+  timing: string | null;
   messagesRead: number;
   messagesWritten: number;
   rejected: Partial<Record<ErrorCode, number>>;
@@ -40,6 +42,8 @@ export interface DeidentifyReport {
   patients: number;
   replacements: { bySegmentField: Record<string, Record<string, number>>; byAction: Record<string, number> };
   droppedSegments: Record<string, number>;
+  /** the reference labels written for the copy (--labels), counts only */
+  labels: { input: string; output: string; rows: number; inFeed: number; notInFeed: number; diagnosisDates: Record<string, number> } | null;
   seconds: number;
   messagesPerSecond: number;
 }

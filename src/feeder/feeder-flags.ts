@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SentinelError } from '../errors.js';
 import type { MllpClientTls } from '../transport/mllp-client.js';
 import type { FeederOptions, TargetSpec } from './feeder.js';
+import type { TimingChoice } from './feed-timing.js';
 import type { Pacing } from './pacer.js';
 
 /** The replay flags of a timed replay into a running service, as parseArgs returns them. */
@@ -11,6 +12,7 @@ export interface FeederFlags {
   'kafka-topic'?: string;
   speed?: string;
   rate?: string;
+  timing?: string;
   connections?: string;
   resume?: boolean;
   journal?: string;
@@ -28,6 +30,7 @@ export const FEEDER_FLAGS = {
   'to-kafka': { type: 'string' },
   speed: { type: 'string' },
   rate: { type: 'string' },
+  timing: { type: 'string' },
   connections: { type: 'string' },
   resume: { type: 'boolean' },
   journal: { type: 'string' },
@@ -81,9 +84,17 @@ export function feederOptionsFromFlags(flags: FeederFlags, inputs: string[]): Pa
   else if (flags.speed !== undefined) pacing = { kind: 'speed', factor: number('speed', flags.speed, 1, (n) => n > 0, 'a factor above 0 (60: one hour of feed per minute)', /x$/i) };
   else if (flags.rate !== undefined) pacing = { kind: 'rate', perSecond: number('rate', flags.rate, 1, (n) => n > 0, 'messages per second above 0 (e.g. 50 or 50/s)', /\/s$/i) };
 
+  let timing: TimingChoice = { kind: 'auto' };
+  if (flags.timing !== undefined) {
+    if (pacing.kind !== 'speed') problems.push('--timing sets the spacing that --speed divides; it needs --speed');
+    else if (flags.timing.trim() === '') problems.push('--timing needs a sidecar file, or none');
+    else timing = flags.timing.trim() === 'none' ? { kind: 'none' } : { kind: 'file', path: flags.timing };
+  }
+
   const options = {
     inputs,
     pacing,
+    timing,
     connections: number('connections', flags.connections, 1, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_CONNECTIONS, `a whole number from 1 to ${MAX_CONNECTIONS}`),
     resume: flags.resume ?? false,
     ...(flags.journal ? { journalPath: flags.journal } : {}),

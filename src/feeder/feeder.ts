@@ -1,10 +1,12 @@
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { expandInputs } from '../consumers/file.consumer.js';
 import { SentinelError } from '../errors.js';
 import type { MllpClientTls } from '../transport/mllp-client.js';
 import { readFeed, type FeedMessage } from './feed-reader.js';
 import { FeedStats } from './feed-stats.js';
+import { loadFeedTiming, TimingClock, type FeedTiming, type TimingChoice } from './feed-timing.js';
 import type { FeedSummary } from './feed-summary.js';
 import { checkJournal } from './journal-check.js';
 import { ReplayJournal } from './journal.js';
@@ -24,6 +26,8 @@ export interface FeederOptions extends RetryPolicy {
   inputs: string[];
   target: TargetSpec;
   pacing: Pacing;
+  /** with `speed`: the spacing from timing sidecars (default: beside the inputs when present) or MSH-7 */
+  timing?: TimingChoice;
   /** connections (MLLP) or concurrent producers' lanes (Kafka); one patient always on one */
   connections: number;
   /** skip what the journal says was acknowledged; without it, an existing journal is an error */
@@ -67,7 +71,8 @@ export function startFeeder(opts: FeederOptions): FeederRun {
     const log = opts.log.child({ component: 'feeder' });
     const files = await expandInputs(opts.inputs);
     const totalBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
-    const stats = new FeedStats({ target: '', pacing: describePacing(opts.pacing), connections: opts.connections });
+    const timing = opts.pacing.kind === 'speed' ? await loadFeedTiming(files, opts.timing ?? { kind: 'auto' }) : null;
+    const stats = new FeedStats({ target: '', pacing: describePacing(opts.pacing, timing), connections: opts.connections });
     const target = await buildTarget(opts, stats);
     stats.summary.target = target.name;
     let journal: ReplayJournal | undefined;
@@ -86,7 +91,7 @@ export function startFeeder(opts: FeederOptions): FeederRun {
         }),
       );
       try {
-        await dispatch({ opts, log, files, totalBytes, journal, stats, lanes, stopping: stopping.signal });
+        await dispatch({ opts, log, files, totalBytes, journal, stats, lanes, stopping: stopping.signal, clock: timing ? new TimingClock(timing) : null });
       } finally {
         for (const lane of lanes) lane.end();
         await Promise.all(running);
@@ -122,6 +127,8 @@ interface DispatchContext {
   stats: FeedStats;
   lanes: Lane[];
   stopping: AbortSignal;
+  /** feed times from timing sidecars instead of MSH-7 */
+  clock: TimingClock | null;
 }
 
 /** Reads the feed in order, skips what the journal has, waits for each message's time, hands it to its lane. */
@@ -152,20 +159,22 @@ async function dispatch(c: DispatchContext): Promise<void> {
         stats.count(s.notMessages, item.code);
         continue;
       }
+      // every message takes its place on the sidecar's clock, skipped ones too
+      const feedTime = c.clock ? c.clock.next(item.file) : item.feedTime;
       if (journal.lookup(journal.name(item.file), item.index) !== undefined) {
         s.skipped += 1;
         continue;
       }
       // the schedule starts with the first message sent, so a resumed replay does not wait out the skipped part
       pacer ??= new Pacer(opts.pacing, performance.now());
-      const due = pacer.next(item.feedTime);
+      const due = pacer.next(feedTime);
       s.paced[due.kind] += 1;
       if (due.atMs !== null && due.atMs > performance.now()) {
         s.waits += 1;
         const waitMs = due.atMs - performance.now();
         if (waitMs > LONG_WAIT_MS && !warned) {
           warned = true;
-          c.log.warn({ waitMinutes: Math.round(waitMs / 60_000), file: item.file, index: item.index }, 'a long wait for the next message: MSH-7 jumps ahead (a de-identified copy with per-patient date offsets paces badly; use --rate)');
+          c.log.warn({ waitMinutes: Math.round(waitMs / 60_000), file: item.file, index: item.index }, c.clock ? 'a long wait for the next message: the original feed had a gap this long' : 'a long wait for the next message: MSH-7 jumps ahead (a de-identified copy without its timing sidecar paces badly; keep <file>.timing beside it, or use --rate)');
         }
         await sleep(waitMs, c.stopping);
         if (c.stopping.aborted) return;
@@ -189,10 +198,10 @@ async function buildTarget(opts: FeederOptions, stats: FeedStats): Promise<FeedT
   });
 }
 
-function describePacing(p: Pacing): string {
+function describePacing(p: Pacing, timing: FeedTiming | null): string {
   switch (p.kind) {
     case 'speed':
-      return `MSH-7 spacing / ${p.factor}`;
+      return timing ? `original spacing from ${timing.sources.map((f) => basename(f)).join(', ')} / ${p.factor}` : `MSH-7 spacing / ${p.factor}`;
     case 'rate':
       return `${p.perSecond} messages/s`;
     case 'asap':

@@ -44,6 +44,7 @@ const TABLE_0357: Record<ErrorCode, readonly [string, string]> = {
   INPUT_UNREADABLE: ['207', 'Application internal error'],
   USAGE: ['207', 'Application internal error'],
   JOURNAL_MISMATCH: ['207', 'Application internal error'],
+  TIMING_MISMATCH: ['207', 'Application internal error'],
   REPLAY_TARGET_UNAVAILABLE: ['207', 'Application internal error'],
   // a warning: the message was accepted (never sent as AE/AR)
   CONTROL_ID_REUSED: ['0', 'Message accepted'],

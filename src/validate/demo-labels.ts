@@ -1,7 +1,8 @@
 /**
  * Reference labels for a synthetic feed, derived from the generator's own expectations, so that
- * `npm run validate:demo` shows the whole loop without a real cohort. Run as a script it writes
- * DIR/feed.hl7, DIR/labels.csv and DIR/profile-b.yaml (a second profile for --compare).
+ * `npm run validate:demo` shows the whole loop without a real cohort. `writeDemo` writes
+ * DIR/feed.hl7, DIR/labels.csv and DIR/profile-b.yaml (a second profile for --compare); the demo
+ * corpus (demo-corpus.ts) is that, de-identified.
  *
  * The generator knows each patient's archetype, not a diagnosis, so the reference is a stated
  * convention: the archetypes that carry the full Mayo picture (`poems-full`, `merged`) are POEMS,
@@ -12,7 +13,6 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { planFeed, type Archetype, type FeedOptions } from '../generate/synthetic-feed.js';
 import { writeFeed } from '../generate/write-feed.js';
 import type { Outcome } from './labels.js';
@@ -71,10 +71,4 @@ export async function writeDemo(dir: string, opts: FeedOptions = DEMO_FEED): Pro
   writeFileSync(paths.labels, labelsCsv(demoLabels(opts)));
   writeFileSync(paths.profileB, PROFILE_B_YAML);
   return paths;
-}
-
-// `node dist/src/validate/demo-labels.js DIR` (npm run validate:demo)
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const paths = await writeDemo(process.argv[2] ?? 'data/validate-demo');
-  process.stdout.write(`wrote ${paths.feed}, ${paths.labels} and ${paths.profileB}\n`);
 }

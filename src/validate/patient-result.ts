@@ -35,6 +35,11 @@ export const RunResult = z.object({
   /** first and last message time (MSH-7) of the feed: the span that rates per week are over */
   feedFrom: z.string(),
   feedTo: z.string(),
+  /**
+   * days the original feed spans, from timing sidecars (a de-identified copy): its dates are
+   * moved by per-patient offsets, so first to last MSH-7 spans up to a year more than the feed
+   */
+  feedDays: z.number().nonnegative().optional(),
   patients: z.array(PatientResult),
 });
 export type RunResult = z.infer<typeof RunResult>;

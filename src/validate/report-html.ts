@@ -99,7 +99,7 @@ function twoByTwo(run: RunReport, t: ThresholdResult): string {
 function runSection(run: RunReport): string[] {
   const id = `run-${run.id.toLowerCase()}`;
   const out = [`<section aria-labelledby="${id}-h">`, `<h2 id="${id}-h">Run ${esc(run.id)}: ${esc(versionLabel(run))}</h2>`];
-  out.push(`<p>Feed ${esc(dateOnly(run.feed.from))} to ${esc(dateOnly(run.feed.to))} (${esc(days(run.feed.days))} days). ${run.alerts.raised} labelled patients had an alert (${run.alerts.holding} holding at the end, ${run.alerts.withdrawn} withdrawn); ${run.alerts.unlabelled} alerts were for patients not in the labels and are not counted.</p>`);
+  out.push(`<p>Feed ${esc(dateOnly(run.feed.from))} to ${esc(dateOnly(run.feed.to))} (${run.feed.daysFrom === 'timing-sidecar' ? `shifted dates; ${esc(days(run.feed.days))} days of feed by its timing sidecar` : `${esc(days(run.feed.days))} days`}). ${run.alerts.raised} labelled patients had an alert (${run.alerts.holding} holding at the end, ${run.alerts.withdrawn} withdrawn); ${run.alerts.unlabelled} alerts were for patients not in the labels and are not counted.</p>`);
   if (run.alertVersions.length > 1) {
     out.push(`<p class="note">The alerts carry more than one version: ${esc(run.alertVersions.map((v) => `${versionLabel(v)} (${v.alerts})`).join('; '))}.</p>`);
   }

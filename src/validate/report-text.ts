@@ -25,7 +25,8 @@ function runText(run: RunReport): string[] {
   const out: string[] = [];
   out.push(`Run ${run.id}: ${versionLabel(run)}`);
   const mixed = run.alertVersions.length > 1 ? ` (alerts carry ${run.alertVersions.map((v) => `${versionLabel(v)}: ${v.alerts}`).join('; ')})` : '';
-  out.push(`  feed ${dateOnly(run.feed.from)} to ${dateOnly(run.feed.to)} (${days(run.feed.days)} days); ${run.alerts.raised} alerts raised (${run.alerts.holding} holding, ${run.alerts.withdrawn} withdrawn); ${run.alerts.unlabelled} for unlabelled patients${mixed}`);
+  const span = run.feed.daysFrom === 'timing-sidecar' ? `shifted dates; ${days(run.feed.days)} days of feed by its timing sidecar` : `${days(run.feed.days)} days`;
+  out.push(`  feed ${dateOnly(run.feed.from)} to ${dateOnly(run.feed.to)} (${span}); ${run.alerts.raised} alerts raised (${run.alerts.holding} holding, ${run.alerts.withdrawn} withdrawn); ${run.alerts.unlabelled} for unlabelled patients${mixed}`);
   out.push('');
   const accuracyRows = run.thresholds.map((t) => [
     t.threshold, String(t.table.tp), String(t.table.fp), String(t.table.fn), String(t.table.tn),

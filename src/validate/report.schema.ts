@@ -78,7 +78,8 @@ export const RunReport = z.object({
   profileVersion: z.string(),
   /** rule and profile versions the alerts themselves carry, with counts (one pair unless mixed) */
   alertVersions: z.array(z.object({ ruleVersion: z.string(), profileVersion: z.string(), alerts: z.number().int() })),
-  feed: z.object({ from: z.string(), to: z.string(), days: z.number().nonnegative() }),
+  /** `days`: first to last MSH-7, or (`daysFrom: timing-sidecar`) the original span of a de-identified copy, whose dates are shifted per patient */
+  feed: z.object({ from: z.string(), to: z.string(), days: z.number().nonnegative(), daysFrom: z.literal('timing-sidecar').optional() }),
   alerts: z.object({
     /** cohort patients with an alert at any time */
     raised: z.number().int().nonnegative(),

@@ -52,13 +52,13 @@ export function buildReport({ runs, labels, generatedAt }: ReportInput): Validat
 function runReport(id: string, run: RunResult, labels: LabelSet): RunReport {
   const byKey = new Map(run.patients.map((p) => [p.patientKey, p]));
   const cohort = run.patients.filter((p) => labels.byKey.has(p.patientKey));
-  const days = Math.max(0, (Date.parse(run.feedTo) - Date.parse(run.feedFrom)) / DAY_MS);
+  const days = run.feedDays ?? Math.max(0, (Date.parse(run.feedTo) - Date.parse(run.feedFrom)) / DAY_MS);
   return {
     id,
     ruleVersion: run.ruleVersion,
     profileVersion: run.profileVersion,
     alertVersions: alertVersions(run.patients),
-    feed: { from: run.feedFrom, to: run.feedTo, days },
+    feed: { from: run.feedFrom, to: run.feedTo, days, ...(run.feedDays !== undefined ? { daysFrom: 'timing-sidecar' as const } : {}) },
     alerts: {
       raised: cohort.length,
       holding: cohort.filter((p) => p.tier !== null).length,

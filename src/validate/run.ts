@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { SiteProfile } from '../config/profile.schema.js';
 import { expandInputs, readHl7File } from '../consumers/file.consumer.js';
 import { SentinelError } from '../errors.js';
+import { loadFeedTiming } from '../feeder/feed-timing.js';
 import { parseMessage } from '../hl7/parse.js';
 import { startEmbedded } from '../main.js';
 import { RULE_VERSION } from '../rules/poems.rule.js';
@@ -31,6 +32,7 @@ const BATCH = 2000;
 
 export async function replayForValidation(opts: ValidationReplayOptions): Promise<RunResult> {
   const files = await expandInputs(opts.inputs);
+  const feedDays = await sidecarDays(files, opts.log);
   let now = Number.NEGATIVE_INFINITY;
   let first = Number.POSITIVE_INFINITY;
   const clock = (): Date => new Date(Number.isFinite(now) ? now : 0);
@@ -62,10 +64,26 @@ export async function replayForValidation(opts: ValidationReplayOptions): Promis
       profileVersion: opts.profile.profileVersion,
       feedFrom: new Date(first).toISOString(),
       feedTo: new Date(now).toISOString(),
+      ...(feedDays !== null ? { feedDays } : {}),
       patients: alerts.map(patientResultOf).sort((a, b) => a.patientKey.localeCompare(b.patientKey)),
     };
   } finally {
     await app.stop();
+  }
+}
+
+/** The original span of a de-identified copy from its timing sidecars, or null (none, or not all inputs have one). */
+async function sidecarDays(files: readonly string[], log: Logger): Promise<number | null> {
+  try {
+    const timing = await loadFeedTiming(files, { kind: 'auto' });
+    if (timing === null) return null;
+    let ms = 0;
+    for (const gaps of timing.gapsByFile.values()) for (const g of gaps) ms += g;
+    return ms / 86_400_000;
+  } catch (err) {
+    if (!(err instanceof SentinelError)) throw err;
+    log.warn({ code: err.code }, `timing sidecars not used for the feed span: ${err.message}`);
+    return null;
   }
 }
 

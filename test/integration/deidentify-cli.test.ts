@@ -43,7 +43,7 @@ describe('when poems-sentinel deidentify is run', () => {
     expect(r.out).toMatch(/messages read:\s+2/);
     expect(r.out).toMatch(/HL7_NO_MSH\s+1/);
     expect(r.out).toMatch(/throughput:\s+\d+ messages\/s/);
-    expect(readdirSync(out).sort()).toEqual([REPORT_FILE, 'ok.hl7']);
+    expect(readdirSync(out).sort()).toEqual([REPORT_FILE, 'ok.hl7', 'ok.hl7.timing']);
     const written = readFileSync(join(out, 'ok.hl7'), 'utf8');
     expect(written).toMatch(/^MSH\|/);
     expect(written).not.toMatch(/TESTPATIENT|ALPHA|P9001|CLI0001|19700101|20250301/);

@@ -4,7 +4,9 @@ import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { deidentifyFiles } from '../../src/deidentify/deidentify-files.js';
 import type { DeidentifyReport } from '../../src/deidentify/report.js';
 import { SentinelError } from '../../src/errors.js';
-import type { Hl7Message } from '../../src/hl7/message.js';
+import { KeyedHash } from '../../src/deidentify/keyed-hash.js';
+import { IdentifierPseudonyms } from '../../src/deidentify/pseudonym.js';
+import { component, firstSegment, text, type Hl7Message } from '../../src/hl7/message.js';
 import { parseMessage } from '../../src/hl7/parse.js';
 import { Hl7Splitter } from '../../src/hl7/split.js';
 
@@ -51,4 +53,26 @@ export function readOutput(path: string): string[] {
   const { accepted, rejected } = readInput(path);
   if (rejected.length > 0) throw new Error(`${path}: ${rejected.length} unparseable item(s) in de-identified output`);
   return accepted.map((m) => m.text);
+}
+
+/**
+ * The de-identified copy of each input message, found by its pseudonymised MSH-10 and patient
+ * (the copy is in another order than the input: src/deidentify/message-order.ts). Messages that
+ * share both (a duplicate) are paired in order: a patient's messages keep their order.
+ */
+export function pairOutputs(accepted: readonly Hl7Message[], outputs: readonly Hl7Message[], key: Buffer = TEST_KEY): Hl7Message[] {
+  const pseudonyms = new IdentifierPseudonyms(new KeyedHash(key));
+  const patientId = (m: Hl7Message): string => text(component(firstSegment(m, 'PID')?.get(3) ?? '', 1, m.delimiters), m.delimiters).trim();
+  const byKey = new Map<string, Hl7Message[]>();
+  for (const m of outputs) {
+    const k = `${m.controlId}|${patientId(m)}`;
+    byKey.set(k, [...(byKey.get(k) ?? []), m]);
+  }
+  return accepted.map((m) => {
+    const id = patientId(m);
+    const k = `${pseudonyms.of(m.controlId)}|${id === '' ? '' : pseudonyms.of(id)}`;
+    const found = byKey.get(k)?.shift();
+    if (!found) throw new Error(`no de-identified copy of message ${m.controlId}`);
+    return found;
+  });
 }
