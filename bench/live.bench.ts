@@ -795,7 +795,7 @@ async function main(): Promise<void> {
             topics.push(topic);
             await admin.ensureTopics([topic], PARTITIONS);
             // as service.ts builds it: concurrent connections share produce requests
-            const { port, listener } = await listen(kafkaMllpHandler(new CoalescingProducer(producer), topic));
+            const { port, listener } = await listen(kafkaMllpHandler(new CoalescingProducer(producer), topic, compileProfile(DEFAULT_PROFILE)));
             return { port, close: () => listener.stop() };
           });
         }
