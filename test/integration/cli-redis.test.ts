@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import type { Output } from '../../src/cli/usage.js';
-import { deleteByPrefix } from '../support/redis.js';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { redisService } from '../support/services.js';
 
 // Every command that opens state goes through app/state.ts, so the Redis mode is the same code
