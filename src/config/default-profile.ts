@@ -1,6 +1,7 @@
 import { DEFAULT_DIAGNOSIS_CODES, DEFAULT_POEMS_KNOWN_TEXT } from './defaults/codes.js';
 import { DEFAULT_IDENTITY } from './defaults/identity.js';
 import { DEFAULT_LABS } from './defaults/labs.js';
+import { DEFAULT_ROUTING } from './defaults/routing.js';
 import { DEFAULT_TEXT } from './defaults/text.js';
 import type { SiteProfile } from './profile.schema.js';
 
@@ -18,4 +19,5 @@ export const DEFAULT_PROFILE: SiteProfile = {
   localCodes: [],
   identity: DEFAULT_IDENTITY,
   text: DEFAULT_TEXT,
+  routing: DEFAULT_ROUTING,
 };
