@@ -46,6 +46,10 @@ const TABLE_0357: Record<ErrorCode, readonly [string, string]> = {
   JOURNAL_MISMATCH: ['207', 'Application internal error'],
   TIMING_MISMATCH: ['207', 'Application internal error'],
   REPLAY_TARGET_UNAVAILABLE: ['207', 'Application internal error'],
+  DELIVERY_REFUSED: ['207', 'Application internal error'],
+  DELIVERY_FAILED: ['207', 'Application internal error'],
+  DELIVERY_NO_CHANNEL: ['207', 'Application internal error'],
+  DELIVERY_ALERT_MISSING: ['207', 'Application internal error'],
   // a warning: the message was accepted (never sent as AE/AR)
   CONTROL_ID_REUSED: ['0', 'Message accepted'],
 };
