@@ -10,7 +10,7 @@ import type { SiteProfile } from './profile.schema.js';
  * domain/poems-reference.md §2, §4, §5). A site profile file overrides any part of this.
  */
 export const DEFAULT_PROFILE: SiteProfile = {
-  profileVersion: 'default-1',
+  profileVersion: 'default-2',
   lookbackMonths: 36,
   persistenceDays: 28,
   diagnosisCodes: DEFAULT_DIAGNOSIS_CODES,
