@@ -13,10 +13,8 @@ import { PostgresDeliveryLedger } from '../notifiers/ledger/postgres.ledger.js';
 import { SqliteDeliveryLedger } from '../notifiers/ledger/sqlite.ledger.js';
 import type { Notifier } from '../notifiers/notifier.port.js';
 import { channelsNamed } from '../notifiers/routing.js';
-import { withStatusSync } from '../notifiers/status-sync.js';
 import { WebhookNotifier } from '../notifiers/webhook.notifier.js';
 import { registerDeliveryMetrics } from '../observability/metrics.js';
-import type { AlertStore } from '../store/timeline-store.js';
 import type { ServiceState, SqliteState } from './state.js';
 
 export interface DeliveryOptions {
@@ -39,15 +37,13 @@ export interface Delivery {
   /** undefined when this instance does not deliver (Redis state without a database URL) */
   dispatcher: NotificationDispatcher | undefined;
   ledger: DeliveryLedger | undefined;
-  /** the alert store every writer must use: status changes reach the stateful channels */
-  alerts: AlertStore;
   stop(): Promise<void>;
 }
 
 /**
  * Builds the notification dispatcher over a state (issue 8): the ledger (SQLite in the service's
  * file, or PostgreSQL), the channels the channels file configures plus the inbox, the routing of
- * the site profile, metrics, and the status-syncing alert store. `dispatcher.start()` is the
+ * the site profile and metrics. (The state's alert store syncs statuses: state.ts.) `dispatcher.start()` is the
  * caller's, after everything that enqueues is up.
  *
  * A Redis-state instance without a database URL has no ledger: it does not consume the queue,
@@ -57,7 +53,6 @@ export async function buildDelivery(o: DeliveryOptions): Promise<Delivery> {
   const log = o.log.child({ component: 'delivery' });
   const clock = o.clock ?? (() => new Date());
   const { state } = o;
-  const alerts = withStatusSync(state.alerts, state.queue, clock);
   checkRoutedChannels(channelsNamed(o.profile.routing), o.channels);
 
   let ledger: DeliveryLedger | undefined;
@@ -74,7 +69,7 @@ export async function buildDelivery(o: DeliveryOptions): Promise<Delivery> {
   }
   if (ledger === undefined) {
     log.warn('no --database-url: this instance delivers no notifications (they stay queued for an instance with a delivery ledger)');
-    return { dispatcher: undefined, ledger: undefined, alerts, stop: async () => {} };
+    return { dispatcher: undefined, ledger: undefined, stop: async () => {} };
   }
 
   const notifiers: Notifier[] = [];
@@ -87,14 +82,13 @@ export async function buildDelivery(o: DeliveryOptions): Promise<Delivery> {
     : undefined;
   const flush = state.mode === 'sqlite' ? () => state.durable.flush() : undefined;
   const dispatcher = createDispatcher({
-    queue: state.queue, ledger, notifiers, routing: o.profile.routing, alerts, log, clock,
+    queue: state.queue, ledger, notifiers, routing: o.profile.routing, alerts: state.alerts, log, clock,
     ...(observer ? { observer } : {}), ...(flush ? { flush } : {}),
   });
   log.info({ channels: notifiers.map((n) => n.channel), ledger: pool ? 'postgres' : 'sqlite' }, 'delivery ready');
   return {
     dispatcher,
     ledger,
-    alerts,
     stop: async () => {
       await dispatcher.stop();
       await pool?.end();

@@ -35,9 +35,8 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
   const clock = (): Date => new Date();
   const state = config.redisUrl ? await redisState(config) : sqliteState(config.dbPath, clock);
   const registry = createMetricsRegistry();
-  // every alert write goes through delivery.alerts: a status change reaches the stateful channels
   const delivery = await buildDelivery({ state, profile, channels: loadChannels(config.channelsPath), databaseUrl: config.databaseUrl, registry, log, clock });
-  const pipeline = buildPipeline({ ...state, alerts: delivery.alerts }, profile, log, clock);
+  const pipeline = buildPipeline(state, profile, log, clock);
 
   let producer: IngressProducer | undefined;
   let consumer: KafkaIngestConsumer | undefined;
