@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { notificationKey, type Notification } from '../../src/domain/alert.js';
 import { PermanentDeliveryError } from '../../src/notifiers/alert-queue.js';
 import { BullmqAlertQueue, jobIdOf, type BullmqAlertQueueOptions } from '../../src/notifiers/bullmq.queue.js';
-import { deleteByPrefix } from '../support/redis.js';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { redisService } from '../support/services.js';
 import { until } from '../support/wait.js';
 
