@@ -7,6 +7,7 @@ import type { InboxItemStore } from '../inbox/store/inbox-item.store.js';
 import { checkRoutedChannels, type ChannelsConfig } from '../notifiers/channels.config.js';
 import { createDispatcher, type NotificationDispatcher } from '../notifiers/dispatcher.js';
 import { FhirNotifier } from '../notifiers/fhir.notifier.js';
+import { Hl7v2Notifier } from '../notifiers/hl7-v2.notifier.js';
 import { InboxNotifier } from '../notifiers/inbox.notifier.js';
 import type { DeliveryLedger } from '../notifiers/ledger/delivery-ledger.js';
 import { PostgresDeliveryLedger } from '../notifiers/ledger/postgres.ledger.js';
@@ -76,6 +77,7 @@ export async function buildDelivery(o: DeliveryOptions): Promise<Delivery> {
   if (inboxItems) notifiers.push(new InboxNotifier(inboxItems, clock));
   if (o.channels.fhir) notifiers.push(new FhirNotifier(o.channels.fhir, { log }));
   if (o.channels.webhook) notifiers.push(new WebhookNotifier(o.channels.webhook, { clock, log }));
+  if (o.channels['hl7-v2']) notifiers.push(new Hl7v2Notifier(o.channels['hl7-v2'], { clock, log }));
 
   const observer = o.registry
     ? registerDeliveryMetrics(o.registry, { queueCounts: () => state.queue.counts(), ledgerCounts: () => (ledger as DeliveryLedger).counts(), alerts: () => state.alerts.list() })

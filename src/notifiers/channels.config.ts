@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SentinelError } from '../errors.js';
 import { FhirChannelConfig } from './fhir/fhir.config.js';
+import { Hl7v2ChannelConfig } from './hl7-v2.notifier.js';
 import { WebhookChannelConfig } from './webhook.notifier.js';
 
 /**
@@ -14,6 +15,7 @@ import { WebhookChannelConfig } from './webhook.notifier.js';
 export const ChannelsConfig = z.object({
   fhir: FhirChannelConfig.optional(),
   webhook: WebhookChannelConfig.optional(),
+  'hl7-v2': Hl7v2ChannelConfig.optional(),
 }).strict();
 export type ChannelsConfig = z.infer<typeof ChannelsConfig>;
 
