@@ -29,14 +29,24 @@ export class HealthServer {
     private readonly host: string,
     private readonly port: number,
     private readonly metrics: () => MetricFamily[] = () => [],
+    /** more metrics already in the text format (a prom-client registry's `metrics()`) */
+    private readonly metricsText: () => Promise<string> = async () => '',
   ) {}
 
   async start(): Promise<{ port: number }> {
     this.server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(renderMetrics(this.metrics()));
+        void this.metricsText().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+            res.end(renderMetrics(this.metrics()) + text);
+          },
+          (err: unknown) => {
+            res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end(`metrics failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          },
+        );
         return;
       }
       void this.respond(path).then(({ status, body }) => {

@@ -9,6 +9,9 @@ import type { IngressProducer } from '../consumers/kafka/transport.js';
 import { kafkaMllpHandler, pipelineMllpHandler } from '../consumers/mllp-handler.js';
 import { MllpListener } from '../consumers/mllp.consumer.js';
 import { compileProfile } from '../extract/compiled-profile.js';
+import { loadChannels } from '../notifiers/channels.config.js';
+import { createMetricsRegistry } from '../observability/metrics.js';
+import { buildDelivery } from './delivery.js';
 import { buildPipeline } from './pipeline.js';
 import { HealthServer } from './health.server.js';
 import { mllpMetrics } from './mllp-metrics.js';
@@ -21,8 +24,8 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** How often the notification outbox is drained (the inbox is the alert store itself). */
-const NOTIFY_EVERY_MS = 2_000;
+/** How often snoozed alerts whose date has passed are released (spec §4). */
+const SWEEP_SNOOZES_EVERY_MS = 2_000;
 
 /**
  * The composition root of `poems-sentinel run`: builds every adapter once, in order, and stops
@@ -32,6 +35,8 @@ const NOTIFY_EVERY_MS = 2_000;
 export async function startService(config: ServiceConfig, profile: SiteProfile, log: Logger): Promise<RunningService> {
   const clock = (): Date => new Date();
   const state = config.redisUrl ? await redisState(config) : sqliteState(config.dbPath, clock);
+  const registry = createMetricsRegistry();
+  const delivery = await buildDelivery({ state, profile, channels: loadChannels(config.channelsPath), databaseUrl: config.databaseUrl, registry, log, clock });
   const pipeline = buildPipeline(state, profile, log, clock);
 
   let producer: IngressProducer | undefined;
@@ -74,14 +79,16 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
   // (kafkaSessionTimeoutMs after a crash), and /readyz reports the consumer until it runs.
   const consumerStarted = consumer?.start().catch((err: unknown) => log.error({ err }, 'Kafka consumer did not start'));
 
-  let notifying = Promise.resolve(0);
-  const notifier = setInterval(() => {
-    // expired snoozes release the notifications they held back (spec §4), then the queue drains
-    notifying = notifying.then(() => pipeline.sweepSnoozed()).then(() => state.queue.drain(async () => {})).catch((err: unknown) => {
-      log.error({ err }, 'notification drain failed');
+  // one long-lived consumer of the notification queue (the outbox poller or the BullMQ worker)
+  delivery.dispatcher?.start();
+  let sweeping = Promise.resolve(0);
+  const sweeper = setInterval(() => {
+    // expired snoozes release the notifications they held back (spec §4)
+    sweeping = sweeping.then(() => pipeline.sweepSnoozed()).catch((err: unknown) => {
+      log.error({ err }, 'snooze sweep failed');
       return 0;
     });
-  }, NOTIFY_EVERY_MS);
+  }, SWEEP_SNOOZES_EVERY_MS);
 
   const health = new HealthServer(
     [
@@ -92,6 +99,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     config.healthHost,
     config.healthPort,
     () => mllpMetrics(listener.health()),
+    () => registry.metrics(),
   );
   const { port: healthPort } = await health.start();
   log.info({ mllpPort, healthPort, state: state.mode, kafka: Boolean(producer) }, 'poems-sentinel running');
@@ -108,9 +116,10 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
         await producer?.close();
         await consumer?.stop(); // finishes its batch, flushes, commits offsets
         await consumerStarted;
-        clearInterval(notifier);
-        await notifying;
-        await state.queue.drain(async () => {});
+        clearInterval(sweeper);
+        await sweeping;
+        // the delivery in flight finishes; what is still queued waits for the next start or another instance
+        await delivery.stop();
         await state.close();
         await health.stop();
         log.info('poems-sentinel stopped');

@@ -37,7 +37,9 @@ Options (the timeouts: 0 = none):
   --kafka-heartbeat-interval-ms N   (default ${D.kafkaHeartbeatIntervalMs})
   --redis-url URL          timelines, alerts and notifications in Redis (shared by instances)
   --redis-prefix P         key prefix (default ${D.redisPrefix})
-  --profile FILE           site profile (JSON or YAML)
+  --profile FILE           site profile (JSON or YAML); its routing says who gets which tier on which channel
+  --channels FILE          where the channels deliver: fhir, webhook, hl7-v2 (JSON or YAML; docs/channels/)
+  --database-url URL       PostgreSQL for the delivery ledger with --redis-url (postgres://…)
   --shutdown-timeout-ms N  how long SIGTERM waits for in-flight work (default ${D.shutdownTimeoutMs})
 
 SIGTERM or SIGINT stops it gracefully (in-flight messages are acknowledged, offsets committed);
@@ -63,6 +65,7 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
     'kafka-brokers': { type: 'string' }, 'kafka-topic': { type: 'string' }, 'kafka-dlq-topic': { type: 'string' }, 'kafka-group': { type: 'string' },
     'redis-url': { type: 'string' }, 'redis-prefix': { type: 'string' },
     profile: { type: 'string' }, 'shutdown-timeout-ms': { type: 'string' },
+    channels: { type: 'string' }, 'database-url': { type: 'string' },
   }, false);
   if (values.help) {
     io.out(RUN_HELP);
@@ -87,7 +90,8 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
     kafkaBrokers: values['kafka-brokers']?.split(',').map((b) => b.trim()).filter(Boolean),
     kafkaTopic: values['kafka-topic'], kafkaDlqTopic: values['kafka-dlq-topic'], kafkaGroupId: values['kafka-group'],
     redisUrl: values['redis-url'], redisPrefix: values['redis-prefix'],
-    profilePath: values.profile, shutdownTimeoutMs: int(values['shutdown-timeout-ms'], '--shutdown-timeout-ms'),
+    profilePath: values.profile, channelsPath: values.channels, databaseUrl: values['database-url'],
+    shutdownTimeoutMs: int(values['shutdown-timeout-ms'], '--shutdown-timeout-ms'),
   }).filter(([, v]) => v !== undefined));
   const parsed = ServiceConfig.safeParse(candidate);
   if (!parsed.success) {

@@ -39,6 +39,10 @@ export const ServiceConfig = z.object({
   ...KafkaNameFields,
   ...KafkaSessionFields,
   profilePath: z.string().optional(),
+  /** where the notification channels deliver (FHIR server, webhook, HL7 v2 peer), JSON or YAML; none = the inbox only */
+  channelsPath: z.string().optional(),
+  /** postgres://…: the delivery ledger in the distributed mode (with redisUrl); without it a Redis-state instance delivers nothing */
+  databaseUrl: z.string().url().optional(),
   /** how long SIGTERM waits for in-flight work before it gives up */
   shutdownTimeoutMs: z.number().int().positive().default(15_000),
 }).strict().refine((c) => c.kafkaHeartbeatIntervalMs < c.kafkaSessionTimeoutMs, {
