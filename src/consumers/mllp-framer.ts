@@ -5,7 +5,7 @@ import { decodeHl7Bytes, normaliseSegments, type TextEncoding } from '../hl7/tex
 const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
-/** a rejected span keeps this much of its start: enough to read MSH-10 for the AR, and to see what it was */
+/** a rejected span keeps this much of its start by default: enough to read MSH-10 for the AR, and to see what it was */
 export const REJECT_HEAD_BYTES = 4096;
 /** an HTTP request line, as a browser, a scanner or a misdirected health check sends it */
 const HTTP_REQUEST = /^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
@@ -19,7 +19,7 @@ const HTTP_REQUEST = /^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI
 export type RejectReason = 'oversized' | 'abandoned' | 'incomplete' | 'unframed' | 'http';
 
 export interface RejectedSpan {
-  /** the first REJECT_HEAD_BYTES bytes */
+  /** the first bytes (REJECT_HEAD_BYTES, or the framer's `headBytes`) */
   head: Buffer;
   size: number;
   /** hex SHA-256 of the whole span */
@@ -35,6 +35,8 @@ export type FrameEvent =
 /** A span of raw bytes: its size, its head and its hash, without buffering the rest. */
 class SpanBuilder {
   private readonly hash: Hash = createHash('sha256');
+  constructor(private readonly headBytes = REJECT_HEAD_BYTES) {}
+
   private readonly headParts: Buffer[] = [];
   private headSize = 0;
   size = 0;
@@ -45,13 +47,20 @@ class SpanBuilder {
     if (piece.length === 0) return;
     this.hash.update(piece);
     this.size += piece.length;
-    if (this.headSize < REJECT_HEAD_BYTES) {
+    if (this.headSize < this.headBytes) {
       // copied: the socket may reuse its chunk buffers
-      const kept = Buffer.from(piece.subarray(0, REJECT_HEAD_BYTES - this.headSize));
+      const kept = Buffer.from(piece.subarray(0, this.headBytes - this.headSize));
       this.headParts.push(kept);
       this.headSize += kept.length;
     }
     if (this.whitespace) this.whitespace = piece.every((b) => b === CR || b === 0x0a || b === 0x20 || b === 0x09);
+  }
+
+  /** the first `n` bytes (or fewer), without joining the whole head */
+  start(n: number): Buffer {
+    const first = this.headParts[0];
+    if (first === undefined) return Buffer.alloc(0);
+    return first.length >= n || this.headParts.length === 1 ? first.subarray(0, n) : this.head().subarray(0, n);
   }
 
   head(): Buffer {
@@ -64,8 +73,8 @@ class SpanBuilder {
 }
 
 /** The span of bytes already held in memory. */
-export function spanOf(parts: readonly Buffer[]): RejectedSpan {
-  const span = new SpanBuilder();
+export function spanOf(parts: readonly Buffer[], headBytes = REJECT_HEAD_BYTES): RejectedSpan {
+  const span = new SpanBuilder(headBytes);
   for (const p of parts) span.add(p);
   return span.done();
 }
@@ -80,6 +89,7 @@ const FS_BYTE = Buffer.from([FS]);
  * silently: bytes that do not end up in a frame are reported as a rejected span (with head and
  * hash) or, when they are only whitespace between frames, as ignored. A frame beyond
  * `maxFrameBytes` is not buffered: it is hashed as it passes and reported once, with its head.
+ * A rejected span keeps its first `headBytes` (at least REJECT_HEAD_BYTES, for the AR's MSH-10).
  */
 export class MllpFramer {
   private state: 'outside' | 'inside' | 'skipping' = 'outside';
@@ -90,7 +100,11 @@ export class MllpFramer {
   private swallowCr = false;
   private started = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  private readonly headBytes: number;
+
+  constructor(private readonly maxFrameBytes: number, headBytes = REJECT_HEAD_BYTES) {
+    this.headBytes = Math.max(REJECT_HEAD_BYTES, headBytes);
+  }
 
   /** a frame has started (VT) and not ended */
   get inFrame(): boolean {
@@ -110,7 +124,7 @@ export class MllpFramer {
   /** the bytes since the last frame begin like an HTTP request line: the peer is not an MLLP sender */
   looksLikeHttp(): boolean {
     if (this.gap === undefined || this.gap.whitespace) return false;
-    return HTTP_REQUEST.test(this.gap.head().toString('latin1').trimStart());
+    return HTTP_REQUEST.test(this.gap.start(64).toString('latin1').trimStart());
   }
 
   push(chunk: Buffer): FrameEvent[] {
@@ -124,7 +138,7 @@ export class MllpFramer {
       if (this.state === 'outside') {
         const vt = chunk.indexOf(VT, i);
         const end = vt < 0 ? chunk.length : vt;
-        if (end > i) (this.gap ??= new SpanBuilder()).add(chunk.subarray(i, end));
+        if (end > i) (this.gap ??= new SpanBuilder(this.headBytes)).add(chunk.subarray(i, end));
         if (vt < 0) break;
         this.flushGap(out);
         this.startFrame();
@@ -182,7 +196,7 @@ export class MllpFramer {
       this.parts.push(Buffer.from(piece));
       return;
     }
-    this.skipped = new SpanBuilder();
+    this.skipped = new SpanBuilder(this.headBytes);
     this.skipped.add(VT_BYTE);
     for (const p of this.parts) this.skipped.add(p);
     this.skipped.add(piece);
@@ -191,7 +205,7 @@ export class MllpFramer {
   }
 
   private partialFrame(reason: 'abandoned' | 'incomplete'): FrameEvent {
-    const span = this.skipped?.done() ?? spanOf([VT_BYTE, ...this.parts]);
+    const span = this.skipped?.done() ?? spanOf([VT_BYTE, ...this.parts], this.headBytes);
     this.reset();
     return { kind: 'rejected', reason, ...span };
   }

@@ -11,7 +11,7 @@ import { parseMessage } from '../hl7/parse.js';
 import type { TextEncoding } from '../hl7/text-encoding.js';
 import { FailureStreak } from './failure-streak.js';
 import { evictable, overdue, peerAddress, pickVictim, type CloseReason, type ConnectionView, type RefuseReason } from './mllp-connection-policy.js';
-import { decodeFrame, encodeFrame, MllpFramer, spanOf, type FrameEvent, type RejectedSpan, type RejectReason } from './mllp-framer.js';
+import { decodeFrame, encodeFrame, MllpFramer, REJECT_HEAD_BYTES, spanOf, type FrameEvent, type RejectedSpan, type RejectReason } from './mllp-framer.js';
 import { PeerEventLog } from './mllp-peer-events.js';
 
 const KeyMaterial = z.union([z.string().min(1), z.instanceof(Buffer)]);
@@ -23,6 +23,8 @@ export const MllpListenerOptions = MllpLimits.extend({
   port: z.number().int().min(0).max(65535),
   /** how long `stop()` waits for in-flight messages to be acknowledged before closing anyway */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
+  /** how much of a rejected span `onReject` gets (its size and SHA-256 cover all of it); at least 4 KiB */
+  rejectHeadBytes: z.number().int().min(REJECT_HEAD_BYTES).default(REJECT_HEAD_BYTES),
   /** connection events are logged once per peer per interval, as counts */
   eventLogIntervalMs: z.number().int().positive().default(60_000),
   tls: z
@@ -63,10 +65,13 @@ export type MllpRejectCode = 'HL7_FRAME_TOO_LARGE' | 'HL7_EMPTY_INPUT' | 'MLLP_A
 
 /**
  * Every permanent reject of the listener goes through this one callback, with the raw bytes'
- * first 4 KiB, their size and SHA-256: the composition root decides where they are kept (a
- * dead-letter store with quotas). It must not throw and must not block; a throw is logged.
+ * first `rejectHeadBytes`, their size and SHA-256: the composition root decides where they are
+ * kept (a dead-letter store with quotas). It must not block. For a rejected frame (oversized,
+ * empty) the AR waits for the returned promise: a permanent answer only once the bytes are kept,
+ * and AE (the sender retries) when keeping them failed. Other spans get no answer; their
+ * failures are logged.
  */
-export type OnMllpReject = (origin: string, code: MllpRejectCode, bytesPrefix: Buffer, size: number, sha256: string) => void;
+export type OnMllpReject = (origin: string, code: MllpRejectCode, bytesPrefix: Buffer, size: number, sha256: string) => void | Promise<void>;
 
 const REJECT_CODES: Record<RejectReason, MllpRejectCode> = {
   oversized: 'HL7_FRAME_TOO_LARGE',
@@ -300,7 +305,7 @@ export class MllpListener {
       attached: false,
       peer,
       origin: `mllp:${raw.remoteAddress ?? '?'}:${raw.remotePort ?? '?'}`,
-      framer: new MllpFramer(this.opts.maxFrameBytes),
+      framer: new MllpFramer(this.opts.maxFrameBytes, this.opts.rejectHeadBytes),
       queue: [],
       busy: false,
       closed: false,
@@ -409,21 +414,35 @@ export class MllpListener {
         this.stats.messages += 1;
         conn.queue.push({ kind: 'oversized', span: e, receivedAt: new Date().toISOString() });
       } else {
-        this.reject(conn, REJECT_CODES[e.reason], e);
+        this.reject(conn, REJECT_CODES[e.reason], e)?.catch((err: unknown) => this.log.error({ err, code: REJECT_CODES[e.reason] }, 'MLLP reject not kept'));
       }
     }
     if (conn.queue.length > 0 && !conn.busy && !conn.closed) void this.drain(conn);
   }
 
-  private reject(conn: Connection, code: MllpRejectCode, span: RejectedSpan): void {
+  /** Counts a rejected span and hands it to `onReject`; the promise settles once it is kept. */
+  private reject(conn: Connection, code: MllpRejectCode, span: RejectedSpan): Promise<void> | undefined {
     const tally = (this.stats.rejected[code] ??= { count: 0, bytes: 0 });
     tally.count += 1;
     tally.bytes += span.size;
     this.events.note(conn.peer, `rejected.${code}`, Date.now(), span.size);
     try {
-      this.onReject?.(conn.origin, code, span.head, span.size, span.sha256);
+      return this.onReject?.(conn.origin, code, span.head, span.size, span.sha256) ?? undefined;
     } catch (err) {
-      this.log.error({ err, code }, 'MLLP reject callback failed');
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** A rejected frame is answered AR once its bytes are kept; if they could not be, AE (send it again). */
+  private async keepRejected(conn: Connection, code: MllpRejectCode, span: RejectedSpan, text: string): Promise<{ code: 'AR' } | MllpHandlerResult> {
+    try {
+      await this.reject(conn, code, span);
+      this.failures.success();
+      return { code: 'AR' };
+    } catch (err) {
+      const first = this.failures.failure(Date.now(), 'STORE_UNAVAILABLE');
+      this.log[first ? 'error' : 'debug']({ err, peer: conn.origin, code }, 'rejected frame not kept; answering AE');
+      return { code: 'AE', message: tryParse(text), error: { code: 'STORE_UNAVAILABLE', text: 'the message could not be stored; send it again later' } };
     }
   }
 
@@ -467,9 +486,10 @@ export class MllpListener {
 
   private async process(conn: Connection, item: Pending): Promise<{ text: string; encoding: TextEncoding } | null> {
     if (item.kind === 'oversized') {
-      this.reject(conn, 'HL7_FRAME_TOO_LARGE', item.span);
       // the span starts with the VT; its head holds MSH-10 for the AR
       const { text } = decodeFrame(item.span.head.subarray(1));
+      const kept = await this.keepRejected(conn, 'HL7_FRAME_TOO_LARGE', item.span, text);
+      if (kept.code !== 'AR') return this.answer(conn, { ...kept, rawText: text, message: null, now: new Date() }, 'utf8');
       return this.answer(conn, {
         message: null,
         rawText: text,
@@ -480,7 +500,8 @@ export class MllpListener {
     }
     const { text, encoding } = decodeFrame(item.bytes);
     if (text === '') {
-      this.reject(conn, 'HL7_EMPTY_INPUT', spanOf([Buffer.from([0x0b]), item.bytes, Buffer.from([0x1c])]));
+      const kept = await this.keepRejected(conn, 'HL7_EMPTY_INPUT', spanOf([Buffer.from([0x0b]), item.bytes, Buffer.from([0x1c])]), text);
+      if (kept.code !== 'AR') return this.answer(conn, { ...kept, rawText: '', message: null, now: new Date() }, encoding);
       return this.answer(conn, { message: null, rawText: '', code: 'AR', error: { code: 'HL7_EMPTY_INPUT', text: 'empty MLLP frame' }, now: new Date() }, encoding);
     }
     conn.messagesHandled += 1;

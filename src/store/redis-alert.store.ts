@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';
+import type { DeadLetterSpace, LetterSize } from '../deadletters/dead-letter-space.js';
 
 /**
  * Writes an alert and its indexes in one step. Like the SQLite table's unique (patient, rule)
@@ -47,9 +48,45 @@ redis.call('RPUSH', KEYS[1], '{"id":' .. string.format('%d', id) .. ',' .. strin
 return id
 `;
 
+/**
+ * Deletes the oldest letters (of origins starting with a prefix, or of all) until enough bytes
+ * are freed. KEYS: list. ARGV: bytes to free, origin prefix ('' = every origin).
+ * Returns origin, size, origin, size, … of the letters deleted (size as `letterSize` counts it).
+ */
+const DROP_OLDEST_DEAD_LETTERS_LUA = `
+local need, prefix = tonumber(ARGV[1]), ARGV[2]
+local freed, out, remove, start = 0, {}, {}, 0
+while freed < need do
+  local page = redis.call('LRANGE', KEYS[1], start, start + 99)
+  if #page == 0 then break end
+  for _, raw in ipairs(page) do
+    if freed >= need then break end
+    local l = cjson.decode(raw)
+    if prefix == '' or string.sub(l.origin, 1, #prefix) == prefix then
+      local b = l.bytes
+      local pad = 0
+      if string.sub(b, -2) == '==' then pad = 2 elseif string.sub(b, -1) == '=' then pad = 1 end
+      local size = (#b / 4) * 3 - pad + #l.detail + #l.origin
+      remove[#remove + 1] = raw
+      out[#out + 1] = l.origin
+      out[#out + 1] = size
+      freed = freed + size
+    end
+  end
+  start = start + 100
+end
+if prefix == '' then
+  if #remove > 0 then redis.call('LTRIM', KEYS[1], #remove, -1) end
+else
+  for _, raw in ipairs(remove) do redis.call('LREM', KEYS[1], 1, raw) end
+end
+return out
+`;
+
 interface Commands {
   poemsSentinelPutAlertV3(bodies: string, index: string, byUpdated: string, slotOf: string, id: string, field: string, body: string, score: string, expected?: string): Promise<number>;
   poemsSentinelAddDeadLetterV1(list: string, counter: string, letter: string): Promise<number>;
+  poemsSentinelDropOldestDeadLettersV1(list: string, bytes: string, originPrefix: string): Promise<(string | number)[]>;
 }
 
 export interface RedisAlertStoreOptions {
@@ -120,7 +157,7 @@ export class RedisAlertStore implements AlertStore {
  * Dead letters as a Redis list `<prefix>dead-letters` of JSON objects (bytes base64, so any byte
  * survives) numbered by `<prefix>dead-letters:seq`, oldest first.
  */
-export class RedisDeadLetterStore implements DeadLetterStore {
+export class RedisDeadLetterStore implements DeadLetterStore, DeadLetterSpace {
   private readonly cmd: Commands;
   private readonly list_: string;
   private readonly counter: string;
@@ -130,6 +167,7 @@ export class RedisDeadLetterStore implements DeadLetterStore {
     this.list_ = `${p}dead-letters`;
     this.counter = `${p}dead-letters:seq`;
     redis.defineCommand('poemsSentinelAddDeadLetterV1', { numberOfKeys: 2, lua: ADD_DEAD_LETTER_LUA });
+    redis.defineCommand('poemsSentinelDropOldestDeadLettersV1', { numberOfKeys: 1, lua: DROP_OLDEST_DEAD_LETTERS_LUA });
     this.cmd = redis as unknown as Commands;
   }
 
@@ -149,6 +187,29 @@ export class RedisDeadLetterStore implements DeadLetterStore {
       const r = JSON.parse(raw) as StoredLetter & { id: number };
       return { id: r.id, receivedAt: r.receivedAt, origin: r.origin, code: r.code, detail: r.detail, bytes: Buffer.from(r.bytes, 'base64') };
     });
+  }
+
+  async usage(): Promise<{ origin: string; letters: number; bytes: number }[]> {
+    const byOrigin = new Map<string, { origin: string; letters: number; bytes: number }>();
+    const PAGE = 500;
+    for (let start = 0; ; start += PAGE) {
+      const rows = await this.redis.lrange(this.list_, start, start + PAGE - 1);
+      for (const raw of rows) {
+        const r = JSON.parse(raw) as StoredLetter;
+        const u = byOrigin.get(r.origin) ?? { origin: r.origin, letters: 0, bytes: 0 };
+        u.letters += 1;
+        u.bytes += Buffer.from(r.bytes, 'base64').length + Buffer.byteLength(r.detail) + Buffer.byteLength(r.origin);
+        byOrigin.set(r.origin, u);
+      }
+      if (rows.length < PAGE) return [...byOrigin.values()];
+    }
+  }
+
+  async dropOldest(bytes: number, originPrefix?: string): Promise<LetterSize[]> {
+    const flat = await this.cmd.poemsSentinelDropOldestDeadLettersV1(this.list_, String(bytes), originPrefix ?? '');
+    const gone: LetterSize[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) gone.push({ origin: String(flat[i]), size: Number(flat[i + 1]) });
+    return gone;
   }
 }
 

@@ -3,6 +3,10 @@ import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';
+import type { DeadLetterSpace, LetterSize } from '../deadletters/dead-letter-space.js';
+
+/** `letterSize` in SQL: raw bytes, detail and origin in bytes (UTF-8) */
+const LETTER_SIZE = 'length(bytes) + length(CAST(detail AS BLOB)) + length(CAST(origin AS BLOB))';
 
 export class SqliteAlertStore implements AlertStore {
   private readonly byPatient: Statement;
@@ -53,7 +57,7 @@ export class SqliteAlertStore implements AlertStore {
   }
 }
 
-export class SqliteDeadLetterStore implements DeadLetterStore {
+export class SqliteDeadLetterStore implements DeadLetterStore, DeadLetterSpace {
   constructor(private readonly sql: SqliteDatabase) {}
 
   async add(l: DeadLetter): Promise<void> {
@@ -70,5 +74,36 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
       id: number; received_at: string; origin: string; code: DeadLetter['code']; detail: string; bytes: Buffer;
     }[];
     return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, origin: r.origin, code: r.code, detail: r.detail, bytes: r.bytes }));
+  }
+
+  async usage(): Promise<{ origin: string; letters: number; bytes: number }[]> {
+    return this.sql.db.prepare(`SELECT origin, COUNT(*) AS letters, SUM(${LETTER_SIZE}) AS bytes FROM dead_letters GROUP BY origin`).all() as {
+      origin: string; letters: number; bytes: number;
+    }[];
+  }
+
+  /** Oldest first, a page at a time; the deletions join the open group transaction like every write. */
+  async dropOldest(bytes: number, originPrefix?: string): Promise<LetterSize[]> {
+    this.sql.write();
+    const page = this.sql.db.prepare(
+      `SELECT id, origin, ${LETTER_SIZE} AS size FROM dead_letters WHERE id > ? AND (? IS NULL OR substr(origin, 1, length(?)) = ?) ORDER BY id LIMIT 256`,
+    );
+    const remove = this.sql.db.prepare('DELETE FROM dead_letters WHERE id = ?');
+    const gone: LetterSize[] = [];
+    let freed = 0;
+    let after = 0;
+    const prefix = originPrefix ?? null;
+    while (freed < bytes) {
+      const rows = page.all(after, prefix, prefix, prefix) as { id: number; origin: string; size: number }[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        if (freed >= bytes) break;
+        remove.run(r.id);
+        gone.push({ origin: r.origin, size: r.size });
+        freed += r.size;
+        after = r.id;
+      }
+    }
+    return gone;
   }
 }

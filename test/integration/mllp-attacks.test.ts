@@ -9,8 +9,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MllpListener, type MllpHandler, type MllpListenerOptions, type OnMllpReject } from '../../src/consumers/mllp.consumer.js';
 import { parseMessage } from '../../src/hl7/parse.js';
-import { HealthServer } from '../../src/service/health.server.js';
-import { mllpMetrics } from '../../src/service/mllp-metrics.js';
+import { HealthServer } from '../../src/app/health.server.js';
+import { mllpMetrics } from '../../src/app/mllp-metrics.js';
 import { MllpClient } from '../support/mllp-client.js';
 import { killServiceProcesses, startServiceProcess } from '../support/service-process.js';
 import { until } from '../support/wait.js';
@@ -271,7 +271,9 @@ describe('when a peer floods garbage between and inside frames', () => {
     const lines: string[] = [];
     const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
     const rejects: { code: string; size: number; sha256: string; prefix: number }[] = [];
-    const onReject: OnMllpReject = (_origin, code, prefix, size, sha) => rejects.push({ code, size, sha256: sha, prefix: prefix.length });
+    const onReject: OnMllpReject = (_origin, code, prefix, size, sha) => {
+      rejects.push({ code, size, sha256: sha, prefix: prefix.length });
+    };
     const K = 2_000;
     // each round: 100 bytes of garbage, then a frame start with 50 bytes that the next round abandons
     const round = `${'x'.repeat(100)}${VT}${'y'.repeat(50)}`;
@@ -295,6 +297,33 @@ describe('when a peer floods garbage between and inside frames', () => {
     expect(summaries.length).toBeGreaterThanOrEqual(1);
     expect(summaries.length).toBeLessThanOrEqual(2);
     expect(lines.filter((l) => l.includes('127.0.0.2')).length).toBeLessThanOrEqual(K / 100);
+  });
+});
+
+describe('when a rejected frame must be kept before its AR', () => {
+  it('answers AR once onReject has kept the prefix, and AE when keeping it failed', async () => {
+    let failing = false;
+    const kept: { code: string; prefix: number; size: number }[] = [];
+    const onReject: OnMllpReject = async (_origin, code, prefix, size) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (failing) throw new Error('dead-letter store down');
+      kept.push({ code, prefix: prefix.length, size });
+    };
+    await underAttack({ maxFrameBytes: 100_000, rejectHeadBytes: 8_192 }, accept, async (h) => {
+      const client = await MllpClient.connect({ port: h.port, timeoutMs: SENDER_DEADLINE_MS });
+      const big = oru();
+      const huge = `${big.text}\rNTE|1||${'z'.repeat(200_000)}`;
+      expect((await client.send(huge)).ackCode).toBe('AR');
+      expect(kept).toEqual([{ code: 'HL7_FRAME_TOO_LARGE', prefix: 8_192, size: Buffer.byteLength(huge) + 2 }]);
+      failing = true;
+      const again = await client.send(huge);
+      expect(again).toMatchObject({ ackCode: 'AE', controlId: big.id });
+      expect(again.ackText).toContain('STORE_UNAVAILABLE');
+      failing = false;
+      expect((await client.send('\r\n')).ackCode).toBe('AR');
+      expect(kept.map((k) => k.code)).toEqual(['HL7_FRAME_TOO_LARGE', 'HL7_EMPTY_INPUT']);
+      await client.close();
+    }, { onReject });
   });
 });
 
