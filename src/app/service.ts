@@ -8,6 +8,7 @@ import { KafkaIngestConsumer } from '../consumers/kafka/kafka.consumer.js';
 import type { IngressProducer } from '../consumers/kafka/transport.js';
 import { kafkaMllpHandler, pipelineMllpHandler } from '../consumers/mllp-handler.js';
 import { MllpListener } from '../consumers/mllp.consumer.js';
+import { startInbox, type RunningInbox } from './inbox.js';
 import { buildPipeline } from './pipeline.js';
 import { HealthServer } from './health.server.js';
 import { mllpMetrics } from './mllp-metrics.js';
@@ -17,6 +18,8 @@ export interface RunningService {
   mode: { state: ServiceState['mode']; ingress: 'mllp' | 'mllp+kafka' };
   mllpPort: number;
   healthPort: number;
+  /** the clinician inbox (and CDS Hooks), when it runs */
+  inbox?: { url: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -30,8 +33,14 @@ const NOTIFY_EVERY_MS = 2_000;
  */
 export async function startService(config: ServiceConfig, profile: SiteProfile, log: Logger): Promise<RunningService> {
   const clock = (): Date => new Date();
-  const state = config.redisUrl ? await redisState(config) : sqliteState(config.dbPath, clock);
+  const sqlite = config.redisUrl ? null : sqliteState(config.dbPath, clock);
+  const state: ServiceState = sqlite ?? (await redisState(config));
   const pipeline = buildPipeline(state, profile, log, clock);
+
+  // the distributed mode keeps users, sessions and the audit trail in PostgreSQL, not in Redis
+  let inbox: RunningInbox | undefined;
+  if (config.inbox && (sqlite || config.databaseUrl)) inbox = await startInbox({ config, state, sqlite: sqlite?.db ?? null, profile, log, clock });
+  else if (config.inbox) log.warn('inbox off: with --redis-url the inbox needs PostgreSQL for its users, sessions and audit trail (--database-url)');
 
   let producer: IngressProducer | undefined;
   let consumer: KafkaIngestConsumer | undefined;
@@ -86,6 +95,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     [
       { name: 'state', ready: () => state.ready() },
       { name: 'mllp', ready: async () => listener.readiness() },
+      ...(inbox ? [{ name: 'inbox', ready: () => inbox.ready() }] : []),
       ...(consumer ? [{ name: 'kafka', ready: async () => (consumer?.health().status === 'running' ? true : `Kafka consumer ${consumer?.health().status}`) }] : []),
     ],
     config.healthHost,
@@ -100,9 +110,11 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     mode: { state: state.mode, ingress: producer ? 'mllp+kafka' : 'mllp' },
     mllpPort,
     healthPort,
+    ...(inbox ? { inbox: { url: inbox.url, port: inbox.port } } : {}),
     stop: () =>
       (stopping ??= (async () => {
         health.drain(); // readiness fails first, so no new traffic is routed here
+        await inbox?.stop(); // open requests finish; no action is taken after the state closes
         await listener.stop(); // in-flight messages finish and are acknowledged
         await producer?.close();
         await consumer?.stop(); // finishes its batch, flushes, commits offsets
