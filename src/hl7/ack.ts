@@ -46,6 +46,10 @@ const TABLE_0357: Record<ErrorCode, readonly [string, string]> = {
   JOURNAL_MISMATCH: ['207', 'Application internal error'],
   TIMING_MISMATCH: ['207', 'Application internal error'],
   REPLAY_TARGET_UNAVAILABLE: ['207', 'Application internal error'],
+  DELIVERY_REFUSED: ['207', 'Application internal error'],
+  DELIVERY_FAILED: ['207', 'Application internal error'],
+  DELIVERY_NO_CHANNEL: ['207', 'Application internal error'],
+  DELIVERY_ALERT_MISSING: ['207', 'Application internal error'],
   // inbox (HTTP) codes: never sent in an ACK; listed because the table names every code
   INBOX_UNAUTHENTICATED: ['207', 'Application internal error'],
   INBOX_LOGIN_FAILED: ['207', 'Application internal error'],

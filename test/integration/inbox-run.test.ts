@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../src/cli/usage.js';
 import { usersCommand } from '../../src/cli/users.command.js';
 import { InboxHttpClient } from '../support/inbox-http.js';
-import { MllpClient } from '../support/mllp-client.js';
-import { deleteByPrefix } from '../support/redis.js';
+import { MllpClient } from '../../testkit/mllp.js';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { killServiceProcesses, startServiceProcess } from '../support/service-process.js';
 import { postgresService, redisService } from '../support/services.js';
 
