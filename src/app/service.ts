@@ -12,6 +12,7 @@ import { compileProfile } from '../extract/compiled-profile.js';
 import { loadChannels } from '../notifiers/channels.config.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
 import { buildDelivery } from './delivery.js';
+import { startInbox, type RunningInbox } from './inbox.js';
 import { buildPipeline } from './pipeline.js';
 import { HealthServer } from './health.server.js';
 import { mllpMetrics } from './mllp-metrics.js';
@@ -21,6 +22,8 @@ export interface RunningService {
   mode: { state: ServiceState['mode']; ingress: 'mllp' | 'mllp+kafka' };
   mllpPort: number;
   healthPort: number;
+  /** the clinician inbox (and CDS Hooks), when it runs */
+  inbox?: { url: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -34,10 +37,20 @@ const SWEEP_SNOOZES_EVERY_MS = 2_000;
  */
 export async function startService(config: ServiceConfig, profile: SiteProfile, log: Logger): Promise<RunningService> {
   const clock = (): Date => new Date();
-  const state = config.redisUrl ? await redisState(config) : sqliteState(config.dbPath, clock);
+  const sqlite = config.redisUrl ? null : sqliteState(config.dbPath, clock);
+  const state: ServiceState = sqlite ?? (await redisState(config));
   const registry = createMetricsRegistry();
-  const delivery = await buildDelivery({ state, profile, channels: loadChannels(config.channelsPath), databaseUrl: config.databaseUrl, registry, log, clock });
   const pipeline = buildPipeline(state, profile, log, clock);
+
+  // the distributed mode keeps users, sessions and the audit trail in PostgreSQL, not in Redis
+  let inbox: RunningInbox | undefined;
+  if (config.inbox && (sqlite || config.databaseUrl)) inbox = await startInbox({ config, state, sqlite: sqlite?.db ?? null, profile, log, clock });
+  else if (config.inbox) log.warn('inbox off: with --redis-url the inbox needs PostgreSQL for its users, sessions and audit trail (--database-url)');
+  // the inbox channel writes into the inbox's own item store, so what it records is what it shows
+  const delivery = await buildDelivery({
+    state, profile, channels: loadChannels(config.channelsPath), databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema,
+    registry, log, clock, ...(inbox ? { inboxItems: inbox.stores.items } : {}),
+  });
 
   let producer: IngressProducer | undefined;
   let consumer: KafkaIngestConsumer | undefined;
@@ -94,6 +107,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     [
       { name: 'state', ready: () => state.ready() },
       { name: 'mllp', ready: async () => listener.readiness() },
+      ...(inbox ? [{ name: 'inbox', ready: () => inbox.ready() }] : []),
       ...(consumer ? [{ name: 'kafka', ready: async () => (consumer?.health().status === 'running' ? true : `Kafka consumer ${consumer?.health().status}`) }] : []),
     ],
     config.healthHost,
@@ -109,6 +123,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     mode: { state: state.mode, ingress: producer ? 'mllp+kafka' : 'mllp' },
     mllpPort,
     healthPort,
+    ...(inbox ? { inbox: { url: inbox.url, port: inbox.port } } : {}),
     stop: () =>
       (stopping ??= (async () => {
         health.drain(); // readiness fails first, so no new traffic is routed here
@@ -120,6 +135,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
         await sweeping;
         // the delivery in flight finishes; what is still queued waits for the next start or another instance
         await delivery.stop();
+        await inbox?.stop(); // open requests finish; no action is taken after the state closes
         await state.close();
         await health.stop();
         log.info('poems-sentinel stopped');
