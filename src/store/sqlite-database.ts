@@ -42,9 +42,14 @@ export class SqliteDatabase implements Durable {
     this.db.exec(SCHEMA);
   }
 
-  /** Opens the group transaction if none is open; every write calls this first. */
+  /**
+   * Opens the group transaction if none is open; every write calls this first. IMMEDIATE takes
+   * the write lock at the start (waiting up to busy_timeout for another process, e.g. the CLI):
+   * a deferred transaction that read first and then meets another process's commit fails at
+   * once with SQLITE_BUSY (its snapshot is stale, the busy handler is not consulted).
+   */
   write(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
   }
 
   async flush(): Promise<void> {
