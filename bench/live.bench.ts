@@ -41,9 +41,9 @@ import { kafkaMllpHandler, pipelineMllpHandler } from '../src/consumers/mllp-han
 import { MllpListener, type MllpHandler } from '../src/consumers/mllp.consumer.js';
 import { compileProfile } from '../src/extract/compiled-profile.js';
 import { generateFeed } from '../src/generate/synthetic-feed.js';
-import { startEmbedded } from '../src/main.js';
+import { startEmbedded } from '../src/app/embedded.js';
 import { Pipeline } from '../src/pipeline/ingest.js';
-import { redisState } from '../src/service/state.js';
+import { redisState } from '../src/app/state.js';
 import type { Durable } from '../src/store/timeline-store.js';
 
 const env = (name: string, fallback: number): number => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { openState } from '../app/state.js';
 import { acknowledge, dismiss, effectiveStatus, snooze } from '../alerts/alert-actions.js';
 import { loadProfile } from '../config/load-profile.js';
 import { AlertStatus, DismissReason, type Alert } from '../domain/alert.js';
@@ -6,7 +6,6 @@ import { Tier } from '../domain/tier.js';
 import { SentinelError } from '../errors.js';
 import { explain } from '../rules/explain.js';
 import { RULE_ID } from '../rules/poems.rule.js';
-import { redisState, sqliteState, type ServiceState } from '../service/state.js';
 import { explanationLines } from './explain-report.js';
 import { EXIT, parse, type Output } from './usage.js';
 
@@ -52,7 +51,7 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
   if (tier && !tier.success) throw new SentinelError('USAGE', `--tier must be one of ${Tier.options.join(', ')}`);
   // read before opening state: a bad profile is a usage problem, not a half-opened store
   const profile = action === 'explain' ? loadProfile(values.profile) : null;
-  const state = await openState(values['redis-url'], values['redis-prefix'] as string, values.db as string);
+  const state = await openState({ dbPath: values.db as string, redisUrl: values['redis-url'], redisPrefix: values['redis-prefix'] as string, mustExist: true });
   try {
     const now = new Date().toISOString();
     if (action === 'list' || action === 'export') {
@@ -90,13 +89,6 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
   } finally {
     await state.close();
   }
-}
-
-async function openState(redisUrl: string | undefined, redisPrefix: string, dbPath: string): Promise<ServiceState> {
-  if (redisUrl) return redisState({ redisUrl, redisPrefix });
-  // opening a missing file would create an empty database and report "nothing on record"
-  if (!existsSync(dbPath)) throw new SentinelError('INPUT_UNREADABLE', `no state database at ${dbPath} (--db)`);
-  return sqliteState(dbPath, () => new Date());
 }
 
 function printTable(alerts: Alert[], now: string, io: Output): void {

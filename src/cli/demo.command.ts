@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { DEFAULT_PROFILE } from '../config/default-profile.js';
 import { writeFeed } from '../generate/write-feed.js';
-import { replay } from '../jobs/replay.job.js';
+import { replay } from '../app/file-replay.js';
 import { printSummary } from './replay.command.js';
 import { EXIT, parse, type Output } from './usage.js';
 

@@ -3,15 +3,13 @@ import { once } from 'node:events';
 import type { Logger } from 'pino';
 import { loadProfile } from '../config/load-profile.js';
 import type { SiteProfile } from '../config/profile.schema.js';
-import { replayFromKafka } from '../consumers/kafka/replay-from-kafka.js';
 import { FEEDER_FLAGS, feederOptionsFromFlags } from '../feeder/feeder-flags.js';
 import { startFeeder } from '../feeder/feeder.js';
 import { formatFeedSummary } from '../feeder/feed-summary.js';
-import { buildPipeline } from '../main.js';
-import { redisState, sqliteState } from '../service/state.js';
+import { replay, type ReplaySummary } from '../app/file-replay.js';
+import { replayFromKafka } from '../app/kafka-replay.js';
 import { VALUE_REASONS } from '../domain/unread.js';
 import { SentinelError } from '../errors.js';
-import { replay, type ReplaySummary } from '../jobs/replay.job.js';
 import { progressBar } from './progress.js';
 import { EXIT, parse, type Output } from './usage.js';
 
@@ -144,29 +142,19 @@ interface KafkaReplayArgs {
 
 /** `replay --from-kafka`: rebuilds state from the ingress topic through the same pipeline. */
 async function replayKafka(a: KafkaReplayArgs, io: Output, log: Logger): Promise<number> {
-  const clock = (): Date => new Date();
-  // a replay can be re-run from the log, so SQLite commits without waiting for fsync
-  const state = a.redisUrl ? await redisState({ redisUrl: a.redisUrl, redisPrefix: a.redisPrefix }) : sqliteState(a.db, clock, 'NORMAL');
-  try {
-    const pipeline = buildPipeline(state, a.profile, log, clock);
-    const bar = progressBar(process.stderr, 'replay');
-    const s = await replayFromKafka({ brokers: a.brokers, ...(a.topic ? { topic: a.topic } : {}), ...(a.since ? { since: a.since } : {}), pipeline, durable: state.durable, log, onProgress: (done, total) => bar(done, total, done) });
-    bar.finish();
-    await state.queue.drain(async () => {});
-    const alerts = await state.alerts.list();
-    if (a.alertsOut) await writeLines(a.alertsOut, alerts.sort((x, y) => x.patientKey.localeCompare(y.patientKey)).map((x) => JSON.stringify(x)));
-    const rejected = Object.values(s.rejected).reduce((n, v) => n + (v ?? 0), 0);
-    io.out(`topic:              ${s.topic} (${s.ranges.map((r) => `p${r.partition} ${r.from}..${r.to}`).join(', ')})`);
-    io.out(`messages read:      ${s.read}`);
-    io.out(`accepted:           ${s.accepted}${s.duplicates ? ` (${s.duplicates} duplicates applied once)` : ''}`);
-    io.out(`rejected:           ${rejected}`);
-    for (const [code, n] of Object.entries(s.rejected).sort()) io.out(`  ${code.padEnd(24)} ${n}`);
-    io.out(`alerts:             ${alerts.length}`);
-    io.out(`throughput:         ${s.messagesPerSecond} messages/s (${s.seconds.toFixed(2)} s)`);
-    return EXIT.ok;
-  } finally {
-    await state.close();
-  }
+  const bar = progressBar(process.stderr, 'replay');
+  const { summary: s, alerts } = await replayFromKafka({ brokers: a.brokers, topic: a.topic, since: a.since, dbPath: a.db, redisUrl: a.redisUrl, redisPrefix: a.redisPrefix, profile: a.profile, log, onProgress: (done, total) => bar(done, total, done) });
+  bar.finish();
+  if (a.alertsOut) await writeLines(a.alertsOut, alerts.map((x) => JSON.stringify(x)));
+  const rejected = Object.values(s.rejected).reduce((n, v) => n + (v ?? 0), 0);
+  io.out(`topic:              ${s.topic} (${s.ranges.map((r) => `p${r.partition} ${r.from}..${r.to}`).join(', ')})`);
+  io.out(`messages read:      ${s.read}`);
+  io.out(`accepted:           ${s.accepted}${s.duplicates ? ` (${s.duplicates} duplicates applied once)` : ''}`);
+  io.out(`rejected:           ${rejected}`);
+  for (const [code, n] of Object.entries(s.rejected).sort()) io.out(`  ${code.padEnd(24)} ${n}`);
+  io.out(`alerts:             ${alerts.length}`);
+  io.out(`throughput:         ${s.messagesPerSecond} messages/s (${s.seconds.toFixed(2)} s)`);
+  return EXIT.ok;
 }
 
 async function writeLines(path: string, lines: string[]): Promise<void> {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { loadProfile } from '../config/load-profile.js';
 import { ServiceConfig } from '../config/service.schema.js';
 import { SentinelError } from '../errors.js';
-import { startService } from '../service/service.js';
+import { startService } from '../app/service.js';
 import { EXIT, parse, type Output } from './usage.js';
 
 /** the defaults, read from the schema so that the help never restates one */

@@ -11,7 +11,7 @@ import { buildReport } from '../validate/report.js';
 import { renderHtml } from '../validate/report-html.js';
 import { ValidationReport } from '../validate/report.schema.js';
 import { renderText } from '../validate/report-text.js';
-import { replayForValidation } from '../validate/run.js';
+import { replayForValidation } from '../app/validation-replay.js';
 import { EXIT, parse, type Output } from './usage.js';
 
 export const VALIDATE_HELP = `Usage: poems-sentinel validate <files or dirs...> --labels FILE [options]

@@ -1,6 +1,7 @@
 import { DEFAULT_DIAGNOSIS_CODES, DEFAULT_POEMS_KNOWN_TEXT } from './defaults/codes.js';
 import { DEFAULT_IDENTITY } from './defaults/identity.js';
 import { DEFAULT_LABS } from './defaults/labs.js';
+import { DEFAULT_ROUTING } from './defaults/routing.js';
 import { DEFAULT_TEXT } from './defaults/text.js';
 import type { SiteProfile } from './profile.schema.js';
 
@@ -9,7 +10,7 @@ import type { SiteProfile } from './profile.schema.js';
  * domain/poems-reference.md §2, §4, §5). A site profile file overrides any part of this.
  */
 export const DEFAULT_PROFILE: SiteProfile = {
-  profileVersion: 'default-1',
+  profileVersion: 'default-2',
   lookbackMonths: 36,
   persistenceDays: 28,
   diagnosisCodes: DEFAULT_DIAGNOSIS_CODES,
@@ -18,4 +19,5 @@ export const DEFAULT_PROFILE: SiteProfile = {
   localCodes: [],
   identity: DEFAULT_IDENTITY,
   text: DEFAULT_TEXT,
+  routing: DEFAULT_ROUTING,
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DiagnosisCodes } from './profile-codes.schema.js';
 import { IdentityProfile } from './profile-identity.schema.js';
 import { LabsProfile } from './profile-labs.schema.js';
+import { RoutingProfile } from './profile-routing.schema.js';
 import { Phrase, TextProfile } from './profile-text.schema.js';
 
 export { TextRule } from './profile-text.schema.js';
@@ -31,6 +32,8 @@ export const SiteProfile = z.object({
   identity: IdentityProfile,
   /** report text (spec §1.2): value types, phrases, ConText rules, sections, clone words */
   text: TextProfile,
+  /** who gets which tiers on which channels (issue 8; docs/channels/routing.md) */
+  routing: RoutingProfile,
 }).strict();
 export type SiteProfile = z.infer<typeof SiteProfile>;
 /** What a profile file may contain: any subset; the rest comes from the defaults. */

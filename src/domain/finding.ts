@@ -67,6 +67,12 @@ export const FindingSource = z.object({
   /** segment and position, e.g. "OBX[3]" or "DG1[1]" (1-based occurrence in the message) */
   segment: z.string(),
   resultKey: z.string(),
+  /**
+   * OBR-16 of the order the finding came from, and PV1-7 of its message: "<XCN-9 authority>|<XCN-1>"
+   * (extract/providers.ts). Who routing sends the alert to (domain/recipient.ts careTeamOf).
+   */
+  orderingProvider: z.string().optional(),
+  attending: z.string().optional(),
 });
 export type FindingSource = z.infer<typeof FindingSource>;
 

@@ -1,4 +1,4 @@
-import type { Finding, StatusClass } from './finding.js';
+import type { Certainty, Finding, StatusClass } from './finding.js';
 import type { PatientKey } from './patient-key.js';
 import type { UnreadNote } from './unread.js';
 
@@ -44,6 +44,12 @@ export interface ResultVersion {
   /** when the result was observed (OBX-14 / OBR-7 / MSH-7; diagnoses: EVN-2 / MSH-7) */
   observedAt: string;
   findings: Finding[];
+  /**
+   * preliminary versions: each finding's certainty as read, before the preliminary class made it
+   * `possible` (same order as `findings`). U (finalize) restores it: a hedged phrase stays
+   * possible, a plain one becomes definite. Absent: the findings' own certainty.
+   */
+  certaintyAsRead?: Certainty[];
   /** seen but not used: kept with the version so `alerts explain` can list them */
   notes: UnreadNote[];
   /** a watched lab value (abnormal or not), for persistence and the explanation */

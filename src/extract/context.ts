@@ -75,7 +75,8 @@ export function makeVersion(
   const effect = statusEffect(status);
   const removes = effect === 'remove' || effect === 'finalize';
   const cls = statusClass(status);
-  // spec §2: findings of a preliminary version are `possible`
+  // spec §2: findings of a preliminary version are `possible`; U restores the certainty as read
+  const asRead = cls === 'preliminary' && !removes ? findings.map((f) => f.certainty) : undefined;
   if (cls === 'preliminary') findings = findings.map((f) => ({ ...f, certainty: 'possible', status: 'preliminary' }));
   const version: ResultVersion = {
     patientKey: ctx.patientKey,
@@ -88,6 +89,7 @@ export function makeVersion(
     findings: removes ? [] : findings,
     notes: removes ? [] : (extra.notes ?? []),
   };
+  if (asRead !== undefined && asRead.length > 0) version.certaintyAsRead = asRead;
   if (extra.measurement !== undefined && !removes) version.measurement = extra.measurement;
   return version;
 }

@@ -7,6 +7,7 @@ import type { ExtractContext } from './context.js';
 import { extractDiagnoses } from './diagnoses.js';
 import { extractObservations } from './observations.js';
 import { identityFromCx, identityFromPid, sexFromPid, type IdentityRules, type PatientIdentity } from './patient.js';
+import { providerIdOf, withProvider } from './providers.js';
 
 const MERGE_EVENTS = new Set(['A34', 'A36', 'A40']);
 // NTE: an order's own notes are a report (spec §1.2)
@@ -52,7 +53,9 @@ export function extractEffects(msg: Hl7Message, profile: CompiledProfile, receiv
       return msg.messageTime || receivedAt;
     },
   };
-  const results = [...extractObservations(ctx), ...extractDiagnoses(ctx)];
+  // PV1-7: the patient's attending when the message was sent (routing sends the alert to them)
+  const pv1 = firstSegment(msg, 'PV1');
+  const results = withProvider([...extractObservations(ctx), ...extractDiagnoses(ctx)], 'attending', pv1 ? providerIdOf(field(pv1, 7), d) : undefined);
   // Without a patient a message is usable only if it says nothing the profile watches.
   if (patientKey === null && results.some((r) => r.findings.length > 0 || r.storeIfNew !== false)) throw new SentinelError('HL7_NO_PATIENT_ID', 'no patient identifier in PID-3');
   return { patientKey, results, merges, unread: results.flatMap((r) => r.notes) };

@@ -6,6 +6,7 @@ import type { UnreadNote } from '../domain/unread.js';
 import { makeFinding, makeVersion, statusClass, statusEffect, type ExtractContext } from './context.js';
 import { readIfeReport } from './ife-result.js';
 import { labRoleOf } from './lab-codes.js';
+import { providerIdOf, withProvider } from './providers.js';
 import { readLab, type NumericLabRole } from './labs.js';
 import { readReportText, type TextFinding, type TextNote } from './text/report-text.js';
 
@@ -190,15 +191,19 @@ export function extractObservations(ctx: ExtractContext): ResultVersion[] {
   for (const group of groupByOrder(ctx.msg.segments)) {
     const filler = fillerKey(group.obr, ctx);
     const { observations, orderNotes } = observationsOf(group, ctx);
+    const versions: ResultVersion[] = [];
     for (const obs of observations) {
       const version = obs.type === 'lab' ? labVersion(obs, group, filler, ctx) : textVersion(obs, group, filler, ctx);
-      if (version !== null) out.push(version);
+      if (version !== null) versions.push(version);
     }
     if (orderNotes.length > 0 && group.obr !== undefined) {
       const first = { seg: group.obr, label: 'OBR' };
       const version = textVersion({ type: 'text', code: 'NTE', first, status: orderStatus(group.obr, ctx), lines: orderNotes, codes: [], narrative: true }, group, filler, ctx, `${filler}|NTE`);
-      if (version !== null) out.push(version);
+      if (version !== null) versions.push(version);
     }
+    // OBR-16: who ordered this group's results (routing sends the alert to them)
+    const orderedBy = group.obr !== undefined && versions.length > 0 ? providerIdOf(field(group.obr, 16), ctx.d) : undefined;
+    out.push(...withProvider(versions, 'orderingProvider', orderedBy));
   }
   return out;
 }

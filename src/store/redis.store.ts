@@ -1,32 +1,37 @@
 import type { Redis } from 'ioredis';
-import type { Finding } from '../domain/finding.js';
+import type { StatusClass } from '../domain/finding.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { MessageEffects } from '../domain/result.js';
-import type { ApplyResult, MessageId, TimelineStore } from './timeline-store.js';
 import type { Timeline } from '../domain/timeline.js';
-import { timelineOf } from './timeline-of.js';
+import { NO_FINDINGS, findingsAsRead } from './policy/stored-version.js';
+import { timelineFromRows, type TimelineRow } from './policy/timeline-view.js';
+import type { ApplyResult, MessageId, TimelineStore } from './timeline-store.js';
 
 /**
  * Keys (all under `prefix`, default `sentinel:`):
- *   <prefix>msg            hash  JSON [facility, controlId] → patient the message named ('' if none)
+ *   <prefix>msg            hash  JSON [facility, controlId] → "<content hash>\n<patient>" (patient '' if none)
+ *   <prefix>msg:reused     set   "<JSON [facility, controlId]>\n<content hash>" of reused control ids applied
  *   <prefix>seq            int   arrival sequence, INCR inside the apply script (version tie-break)
  *   <prefix>patients       set   patients holding at least one result (patientCount)
  *   <prefix>merges         hash  prior → survivor, always one hop (chains are flattened)
- *   <prefix>p:<patient>    hash  resultKey → {"status","messageTime","ms","seq","findings":[...]}
+ *   <prefix>p:<patient>    hash  resultKey → stored version (below)
  *   <prefix>mr:<survivor>  set   the priors that point at <survivor> (to repoint chains)
  *
- * A stored version is written by the script with a fixed member order, `findings` last, so the
- * script can read the header without decoding (and re-encoding) the findings: cjson would turn
- * an empty array into `{}` and round numbers to 14 digits. `ms` is Date.parse(messageTime) as
- * computed by JavaScript (null when the time does not parse), so the Lua comparison is the one of
- * version-order.ts to the millisecond without parsing dates in Lua.
+ * A stored version (policy/stored-version.ts) is written by the script with a fixed member
+ * order: {"status","statusClass","messageTime","ms","seq","observedAt","measurement","notes",
+ * "findings"}, the three JSON members last, so the script reads the header without decoding (and
+ * re-encoding) them: cjson would turn an empty array into `{}` and round numbers to 14 digits.
+ * `ms` is Date.parse(messageTime) as computed by JavaScript (null when the time does not parse),
+ * so the Lua comparison is the one of policy/version-order.ts to the millisecond without parsing
+ * dates in Lua. A version written before rule v2 ({"status","messageTime","ms","seq","findings"})
+ * reads as final with no observation time, notes or measurement.
  *
  * Single Redis only: the script reads and writes per-patient keys it only learns while running
  * (after resolving merges), which Redis Cluster forbids (one script = declared keys of one hash
  * slot). This project targets one Redis (AOF on; Kafka keeps the raw feed for rebuilds).
  */
 const APPLY_LUA = `
-local msgKey, seqKey, patientsKey, mergesKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local msgKey, seqKey, patientsKey, mergesKey, reusedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local prefix = ARGV[1]
 local e = cjson.decode(ARGV[3])
 
@@ -36,66 +41,111 @@ local function resolve(p)
   return p
 end
 
--- header of a stored version (everything before "findings"), and its raw findings JSON
-local function split(raw)
-  local at = string.find(raw, ',"findings":', 1, true)
-  local h = cjson.decode(string.sub(raw, 1, at - 1) .. '}')
-  local ms = nil
-  if h.ms ~= cjson.null then ms = tonumber(h.ms) end
-  return { messageTime = h.messageTime, ms = ms, seq = h.seq }, string.sub(raw, at + 12, -2)
+local function numberOrNil(x)
+  if x == nil or x == cjson.null then return nil end
+  return tonumber(x)
 end
 
--- version-order.ts isNewer: later message time wins, an empty time sorts first, ties by seq
+-- a stored version: its decoded header and its three raw JSON members
+local function split(raw)
+  local fAt = string.find(raw, ',"findings":', 1, true)
+  local mAt = string.find(raw, ',"measurement":', 1, true)
+  local row
+  if mAt then
+    local nAt = string.find(raw, ',"notes":', mAt, true)
+    local h = cjson.decode(string.sub(raw, 1, mAt - 1) .. '}')
+    row = { status = h.status, cls = h.statusClass, t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = h.observedAt,
+      m = string.sub(raw, mAt + 15, nAt - 1), notes = string.sub(raw, nAt + 9, fAt - 1) }
+  else
+    local h = cjson.decode(string.sub(raw, 1, fAt - 1) .. '}')
+    row = { status = h.status, cls = 'final', t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = '', m = 'null', notes = '[]' }
+  end
+  row.f = string.sub(raw, fAt + 12, -2)
+  return row
+end
+
+local function encode(r)
+  local ms = r.ms
+  if ms == nil then ms = 'null' end
+  return '{"status":' .. cjson.encode(r.status) .. ',"statusClass":' .. cjson.encode(r.cls) .. ',"messageTime":' .. cjson.encode(r.t) ..
+    ',"ms":' .. ms .. ',"seq":' .. string.format('%d', r.seq) .. ',"observedAt":' .. cjson.encode(r.o) ..
+    ',"measurement":' .. r.m .. ',"notes":' .. r.notes .. ',"findings":' .. r.f .. '}'
+end
+
+-- policy/version-order.ts isNewer: final outranks preliminary; then the later message time,
+-- an empty time sorting first; ties by seq
 local function isNewer(c, cur)
-  if c.messageTime ~= cur.messageTime and c.messageTime ~= '' and cur.messageTime ~= '' then
+  if c.cls ~= cur.cls then return c.cls == 'final' end
+  if c.t ~= cur.t and c.t ~= '' and cur.t ~= '' then
     if c.ms == nil or cur.ms == nil then return false end -- Date.parse gave NaN
     return c.ms > cur.ms
   end
-  if c.messageTime == '' and cur.messageTime ~= '' then return false end
-  if cur.messageTime == '' and c.messageTime ~= '' then return true end
+  if c.t == '' and cur.t ~= '' then return false end
+  if cur.t == '' and c.t ~= '' then return true end
   return c.seq >= cur.seq
 end
 
-local function encode(v, seq, findings)
-  local ms = v.ms
-  if ms == nil or ms == cjson.null then ms = 'null' end
-  return '{"status":' .. cjson.encode(v.s) .. ',"messageTime":' .. cjson.encode(v.t) .. ',"ms":' .. ms ..
-    ',"seq":' .. string.format('%d', seq) .. ',"findings":' .. findings .. '}'
+-- policy/apply-plan.ts differs: what the rule could see
+local function differs(a, b)
+  return a.f ~= b.f or a.m ~= b.m or a.o ~= b.o or (a.cls ~= b.cls and b.f ~= '[]')
 end
+
+local EMPTY = { cls = 'final', o = '', m = 'null', notes = '[]', f = '[]' }
 
 local patient = nil
 if e.p ~= nil and e.p ~= cjson.null then patient = resolve(e.p) end
-if redis.call('HSETNX', msgKey, ARGV[2], patient or '') == 0 then
-  local ps = {}
-  if patient then ps[1] = patient end
-  return cjson.encode({ d = 1, p = ps, m = {} })
+local field = ARGV[2]
+local seen = redis.call('HGET', msgKey, field)
+local reused = 0
+if not seen then
+  redis.call('HSET', msgKey, field, e.h .. '\\n' .. (patient or ''))
+else
+  -- spec §2: a duplicate unless the content differs from every content seen under this id
+  local nl = string.find(seen, '\\n', 1, true)
+  local first = ''
+  if nl then first = string.sub(seen, 1, nl - 1) end
+  if e.h == '' or first == '' or first == e.h or redis.call('SADD', reusedKey, field .. '\\n' .. e.h) == 0 then
+    local ps = {}
+    if patient then ps[1] = patient end
+    return cjson.encode({ d = 1, p = ps, m = {}, u = 0 })
+  end
+  reused = 1
 end
 
-local touched, seen = {}, {}
+local touched, seenP = {}, {}
 local function touch(p)
-  if not seen[p] then seen[p] = true; touched[#touched + 1] = p end
+  if not seenP[p] then seenP[p] = true; touched[#touched + 1] = p end
 end
 
+-- policy/apply-plan.ts planVersion, one result key at a time
 for i, v in ipairs(e.r) do
-  local findings = ARGV[3 + i]
   local owner = resolve(v.p)
   local key = prefix .. 'p:' .. owner
   local oldRaw = redis.call('HGET', key, v.k)
-  if oldRaw or v.n ~= 0 then
+  local old = nil
+  if oldRaw then old = split(oldRaw) end
+  local row = nil
+  if v.e == 'finalize' then
+    if old then
+      local seq = redis.call('INCR', seqKey)
+      local cand = { cls = 'final', t = v.t, ms = numberOrNil(v.ms), seq = seq }
+      if isNewer(cand, old) then
+        row = { status = v.s, cls = 'final', t = v.t, ms = v.ms, seq = seq, o = old.o, m = old.m, notes = old.notes, f = old.f }
+      end
+    end
+  elseif old or v.n ~= 0 then
     local seq = redis.call('INCR', seqKey)
-    local write, changed = true, findings ~= '[]'
-    if oldRaw then
-      local old, oldFindings = split(oldRaw)
-      local ms = nil
-      if v.ms ~= nil and v.ms ~= cjson.null then ms = tonumber(v.ms) end
-      write = isNewer({ messageTime = v.t, ms = ms, seq = seq }, old)
-      changed = oldFindings ~= findings
+    local cand = { cls = v.c, t = v.t, ms = numberOrNil(v.ms), seq = seq }
+    if (not old) or isNewer(cand, old) then
+      local base = 3 + (i - 1) * 3
+      row = { status = v.s, cls = v.c, t = v.t, ms = v.ms, seq = seq, o = v.o, f = ARGV[base + 1], notes = ARGV[base + 2], m = ARGV[base + 3] }
     end
-    if write then
-      redis.call('HSET', key, v.k, encode(v, seq, findings))
-      redis.call('SADD', patientsKey, owner)
-      if changed then touch(owner) end
-    end
+  end
+  if row then
+    if row.ms == cjson.null then row.ms = nil end
+    redis.call('HSET', key, v.k, encode(row))
+    redis.call('SADD', patientsKey, owner)
+    if differs(old or EMPTY, row) then touch(owner) end
   end
 end
 
@@ -108,7 +158,7 @@ for _, m in ipairs(e.m) do
     for j = 1, #rows, 2 do
       local rk, raw = rows[j], rows[j + 1]
       local oldRaw = redis.call('HGET', sKey, rk)
-      if (not oldRaw) or isNewer(split(raw), (split(oldRaw))) then
+      if (not oldRaw) or isNewer(split(raw), split(oldRaw)) then
         redis.call('HSET', sKey, rk, raw)
         redis.call('SADD', patientsKey, survivor)
       end
@@ -135,20 +185,22 @@ for _, p in ipairs(touched) do
   local r = resolve(p)
   if not out[r] then out[r] = true; patients[#patients + 1] = r end
 end
-return cjson.encode({ d = 0, p = patients, m = merges })
+return cjson.encode({ d = 0, p = patients, m = merges, u = reused })
 `;
 
-/** Reads a patient's stored versions after resolving merges, in one atomic step. */
-const FINDINGS_LUA = `
+/** Reads a patient's stored versions after resolving merges, in one atomic step: [survivor, ...HGETALL]. */
+const TIMELINE_LUA = `
 local s = redis.call('HGET', KEYS[1], ARGV[2])
 local patient = ARGV[2]
 if s then patient = s end
-return redis.call('HGETALL', ARGV[1] .. 'p:' .. patient)
+local rows = redis.call('HGETALL', ARGV[1] .. 'p:' .. patient)
+table.insert(rows, 1, patient)
+return rows
 `;
 
 interface Commands {
-  poemsSentinelApplyV1(msgs: string, seq: string, patients: string, merges: string, prefix: string, msgId: string, meta: string, ...findings: string[]): Promise<string>;
-  poemsSentinelFindingsV1(merges: string, prefix: string, patient: string): Promise<string[]>;
+  poemsSentinelApplyV2(msgs: string, seq: string, patients: string, merges: string, reused: string, prefix: string, msgId: string, meta: string, ...parts: string[]): Promise<string>;
+  poemsSentinelTimelineV2(merges: string, prefix: string, patient: string): Promise<string[]>;
 }
 
 interface ApplyReply {
@@ -156,6 +208,8 @@ interface ApplyReply {
   /** cjson encodes an empty Lua table as {} */
   p: PatientKey[] | Record<string, never>;
   m: [PatientKey, PatientKey][] | Record<string, never>;
+  /** 1: the control id was reused with other content */
+  u: 0 | 1;
 }
 
 export interface RedisTimelineStoreOptions {
@@ -172,52 +226,62 @@ export interface RedisTimelineStoreOptions {
 export class RedisTimelineStore implements TimelineStore {
   readonly prefix: string;
   private readonly cmd: Commands;
-  private readonly keys: { msgs: string; seq: string; patients: string; merges: string };
+  private readonly keys: { msgs: string; seq: string; patients: string; merges: string; reused: string };
 
   constructor(private readonly redis: Redis, options: RedisTimelineStoreOptions = {}) {
     // the scripts build per-patient keys themselves: an ioredis keyPrefix would not reach them
     if (redis.options.keyPrefix) throw new Error('RedisTimelineStore: use the prefix option, not an ioredis keyPrefix');
     this.prefix = options.prefix ?? 'sentinel:';
     const p = this.prefix;
-    this.keys = { msgs: `${p}msg`, seq: `${p}seq`, patients: `${p}patients`, merges: `${p}merges` };
+    this.keys = { msgs: `${p}msg`, seq: `${p}seq`, patients: `${p}patients`, merges: `${p}merges`, reused: `${p}msg:reused` };
     // defineCommand: EVALSHA, falling back to EVAL (which loads the script) on NOSCRIPT
-    redis.defineCommand('poemsSentinelApplyV1', { numberOfKeys: 4, lua: APPLY_LUA });
-    redis.defineCommand('poemsSentinelFindingsV1', { numberOfKeys: 1, lua: FINDINGS_LUA });
+    redis.defineCommand('poemsSentinelApplyV2', { numberOfKeys: 5, lua: APPLY_LUA });
+    redis.defineCommand('poemsSentinelTimelineV2', { numberOfKeys: 1, lua: TIMELINE_LUA });
     this.cmd = redis as unknown as Commands;
   }
 
   async apply(id: MessageId, effects: MessageEffects): Promise<ApplyResult> {
     const meta = {
       p: effects.patientKey ?? undefined,
+      h: id.contentHash ?? '',
       r: effects.results.map((v) => ({
         p: v.patientKey,
         k: v.resultKey,
         s: v.status,
+        c: v.statusClass,
+        e: v.effect,
         t: v.messageTime,
         ms: msOf(v.messageTime),
+        o: v.effect === 'remove' ? '' : v.observedAt,
         n: v.storeIfNew === false ? 0 : 1,
       })),
       m: effects.merges.map((m) => [m.prior, m.survivor]),
     };
+    // per version: findings (as read), notes, measurement; a removal stores none (a tombstone)
+    const parts = effects.results.flatMap((v) =>
+      v.effect === 'remove'
+        ? [NO_FINDINGS, '[]', 'null']
+        : [JSON.stringify(findingsAsRead(v)), JSON.stringify(v.notes), v.measurement === undefined ? 'null' : JSON.stringify(v.measurement)],
+    );
     const k = this.keys;
-    const reply = await this.cmd.poemsSentinelApplyV1(
-      k.msgs, k.seq, k.patients, k.merges,
+    const reply = await this.cmd.poemsSentinelApplyV2(
+      k.msgs, k.seq, k.patients, k.merges, k.reused,
       this.prefix, JSON.stringify([id.sendingFacility, id.controlId]), JSON.stringify(meta),
-      ...effects.results.map((v) => JSON.stringify(v.findings)),
+      ...parts,
     );
     const r = JSON.parse(reply) as ApplyReply;
     const patients = Array.isArray(r.p) ? r.p : [];
     const merges = Array.isArray(r.m) ? r.m.map(([prior, survivor]) => ({ prior, survivor })) : [];
-    return { duplicate: r.d === 1, patients, merges, controlIdReused: false };
+    return { duplicate: r.d === 1, patients, merges, controlIdReused: r.u === 1 };
   }
 
   async timeline(patient: PatientKey): Promise<Timeline> {
-    const flat = await this.cmd.poemsSentinelFindingsV1(this.keys.merges, this.prefix, patient);
+    const [key, ...flat] = await this.cmd.poemsSentinelTimelineV2(this.keys.merges, this.prefix, patient);
     const rows: [string, string][] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) rows.push([flat[i] as string, flat[i + 1] as string]);
     // a stable order (by result key), like the SQLite primary key
     rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return timelineOf(patient, rows.flatMap(([, raw]) => (JSON.parse(raw) as { findings: Finding[] }).findings));
+    return timelineFromRows(key ?? patient, rows.map(([, raw]) => decodeStored(raw)));
   }
 
   async resolve(patient: PatientKey): Promise<PatientKey> {
@@ -233,4 +297,20 @@ export class RedisTimelineStore implements TimelineStore {
 function msOf(messageTime: string): string | null {
   const ms = Date.parse(messageTime);
   return Number.isNaN(ms) ? null : String(ms);
+}
+
+const MEASUREMENT = ',"measurement":';
+const NOTES = ',"notes":';
+const FINDINGS = ',"findings":';
+
+/** A stored version as the script wrote it (see the key layout above), its JSON members kept as text. */
+function decodeStored(raw: string): TimelineRow {
+  const f = raw.indexOf(FINDINGS);
+  const m = raw.indexOf(MEASUREMENT);
+  const findings = raw.slice(f + FINDINGS.length, -1);
+  if (m < 0) return { statusClass: 'final', observedAt: '', findings, notes: '[]', measurement: null }; // written before rule v2
+  const n = raw.indexOf(NOTES, m);
+  const header = JSON.parse(`${raw.slice(0, m)}}`) as { statusClass: StatusClass; observedAt: string };
+  const measurement = raw.slice(m + MEASUREMENT.length, n);
+  return { statusClass: header.statusClass, observedAt: header.observedAt, findings, notes: raw.slice(n + NOTES.length, f), measurement: measurement === 'null' ? null : measurement };
 }

@@ -6,10 +6,16 @@ import type { Durable } from './timeline-store.js';
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
   facility TEXT NOT NULL, control_id TEXT NOT NULL, patient_key TEXT, applied_seq INTEGER NOT NULL,
+  content_hash TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (facility, control_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS message_reuses (
+  facility TEXT NOT NULL, control_id TEXT NOT NULL, content_hash TEXT NOT NULL,
+  PRIMARY KEY (facility, control_id, content_hash)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS results (
   patient_key TEXT NOT NULL, result_key TEXT NOT NULL, status TEXT NOT NULL,
   message_time TEXT NOT NULL, seq INTEGER NOT NULL, findings TEXT NOT NULL,
+  status_class TEXT NOT NULL DEFAULT 'final', observed_at TEXT NOT NULL DEFAULT '',
+  notes TEXT NOT NULL DEFAULT '[]', measurement TEXT,
   PRIMARY KEY (patient_key, result_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS merges (prior TEXT PRIMARY KEY, survivor TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alerts (
@@ -40,6 +46,22 @@ export class SqliteDatabase implements Durable {
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /**
+   * Files written before rule version 2 lack the lifecycle columns: add them with the defaults
+   * an old row means (final class, no observation time, no notes or measurement). Old rows keep
+   * their v1 meaning until a new version of their result replaces them.
+   */
+  private migrate(): void {
+    const columns = (table: string): Set<string> => new Set((this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+    const add = (table: string, missing: Record<string, string>): void => {
+      const have = columns(table);
+      for (const [name, decl] of Object.entries(missing)) if (!have.has(name)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${decl}`);
+    };
+    add('messages', { content_hash: "TEXT NOT NULL DEFAULT ''" });
+    add('results', { status_class: "TEXT NOT NULL DEFAULT 'final'", observed_at: "TEXT NOT NULL DEFAULT ''", notes: "TEXT NOT NULL DEFAULT '[]'", measurement: 'TEXT' });
   }
 
   /**

@@ -1,14 +1,32 @@
 import type { Statement } from 'better-sqlite3';
-import type { Finding } from '../domain/finding.js';
+import type { StatusClass } from '../domain/finding.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { MessageEffects, ResultVersion } from '../domain/result.js';
+import type { Timeline } from '../domain/timeline.js';
+import { planVersion } from './policy/apply-plan.js';
+import type { StoredVersion } from './policy/stored-version.js';
+import { timelineFromRows } from './policy/timeline-view.js';
+import { isNewer } from './policy/version-order.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { ApplyResult, MessageId, TimelineStore } from './timeline-store.js';
-import { isNewer } from './version-order.js';
-import type { Timeline } from '../domain/timeline.js';
-import { timelineOf } from './timeline-of.js';
 
-interface ResultRow { result_key: string; status: string; message_time: string; seq: number; findings: string }
+interface ResultRow {
+  result_key: string;
+  status: string;
+  status_class: StatusClass;
+  message_time: string;
+  seq: number;
+  observed_at: string;
+  findings: string;
+  notes: string;
+  measurement: string | null;
+}
+
+const COLUMNS = 'result_key, status, status_class, message_time, seq, observed_at, findings, notes, measurement';
+
+function stored(r: ResultRow): StoredVersion {
+  return { status: r.status, statusClass: r.status_class, messageTime: r.message_time, seq: r.seq, observedAt: r.observed_at, findings: r.findings, notes: r.notes, measurement: r.measurement };
+}
 
 /** The embedded TimelineStore. Synchronous SQLite underneath; async to honour the port. */
 export class SqliteTimelineStore implements TimelineStore {
@@ -18,10 +36,14 @@ export class SqliteTimelineStore implements TimelineStore {
   constructor(private readonly sql: SqliteDatabase) {
     const db = sql.db;
     this.q = {
-      insertMessage: db.prepare('INSERT OR IGNORE INTO messages (facility, control_id, patient_key, applied_seq) VALUES (?, ?, ?, ?)'),
-      getResult: db.prepare('SELECT result_key, status, message_time, seq, findings FROM results WHERE patient_key = ? AND result_key = ?'),
-      putResult: db.prepare('INSERT OR REPLACE INTO results (patient_key, result_key, status, message_time, seq, findings) VALUES (?, ?, ?, ?, ?, ?)'),
-      patientResults: db.prepare('SELECT result_key, status, message_time, seq, findings FROM results WHERE patient_key = ?'),
+      insertMessage: db.prepare('INSERT OR IGNORE INTO messages (facility, control_id, patient_key, applied_seq, content_hash) VALUES (?, ?, ?, ?, ?)'),
+      messageHash: db.prepare('SELECT content_hash FROM messages WHERE facility = ? AND control_id = ?'),
+      insertReuse: db.prepare('INSERT OR IGNORE INTO message_reuses (facility, control_id, content_hash) VALUES (?, ?, ?)'),
+      getResult: db.prepare(`SELECT ${COLUMNS} FROM results WHERE patient_key = ? AND result_key = ?`),
+      putResult: db.prepare(
+        'INSERT OR REPLACE INTO results (patient_key, result_key, status, status_class, message_time, seq, observed_at, findings, notes, measurement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      patientResults: db.prepare(`SELECT ${COLUMNS} FROM results WHERE patient_key = ?`),
       deleteResults: db.prepare('DELETE FROM results WHERE patient_key = ?'),
       getMerge: db.prepare('SELECT survivor FROM merges WHERE prior = ?'),
       putMerge: db.prepare('INSERT OR REPLACE INTO merges (prior, survivor) VALUES (?, ?)'),
@@ -41,8 +63,8 @@ export class SqliteTimelineStore implements TimelineStore {
 
   private applySync(id: MessageId, effects: MessageEffects): ApplyResult {
     const patient = effects.patientKey === null ? null : this.resolveSync(effects.patientKey);
-    const inserted = this.q.insertMessage!.run(id.sendingFacility, id.controlId, patient, ++this.seq).changes === 1;
-    if (!inserted) return { duplicate: true, patients: patient ? [patient] : [], merges: [], controlIdReused: false };
+    const seen = this.admit(id, patient);
+    if (seen === 'duplicate') return { duplicate: true, patients: patient ? [patient] : [], merges: [], controlIdReused: false };
 
     const touched = new Set<PatientKey>();
     for (const version of effects.results) {
@@ -60,26 +82,43 @@ export class SqliteTimelineStore implements TimelineStore {
       touched.add(survivor);
     }
     // a key touched earlier in this message may have been merged away by its end
-    return { duplicate: false, patients: [...new Set([...touched].map((p) => this.resolveSync(p)))], merges, controlIdReused: false };
+    return { duplicate: false, patients: [...new Set([...touched].map((p) => this.resolveSync(p)))], merges, controlIdReused: seen === 'reused' };
   }
 
-  /** Latest version wins (spec §2); returns whether the patient's findings changed. */
+  /**
+   * Spec §2 idempotency: the same (facility, MSH-10) is a duplicate unless its content differs
+   * from every content seen under it (a restarted counter: applied, flagged as reused). A
+   * message without a content hash is judged by its id alone.
+   */
+  private admit(id: MessageId, patient: PatientKey | null): 'new' | 'duplicate' | 'reused' {
+    const hash = id.contentHash ?? '';
+    if (this.q.insertMessage!.run(id.sendingFacility, id.controlId, patient, this.seq + 1, hash).changes === 1) return 'new';
+    const first = (this.q.messageHash!.get(id.sendingFacility, id.controlId) as { content_hash: string }).content_hash;
+    if (hash === '' || first === '' || first === hash) return 'duplicate';
+    return this.q.insertReuse!.run(id.sendingFacility, id.controlId, hash).changes === 1 ? 'reused' : 'duplicate';
+  }
+
+  /** Latest version wins (spec §2); returns whether the patient's timeline changed. */
   private applyVersion(patient: PatientKey, v: ResultVersion): boolean {
     const old = this.q.getResult!.get(patient, v.resultKey) as ResultRow | undefined;
-    if (!old && v.storeIfNew === false) return false;
-    const seq = ++this.seq;
-    if (old && !isNewer({ messageTime: v.messageTime, seq }, { messageTime: old.message_time, seq: old.seq })) return false;
-    const findings = JSON.stringify(v.findings);
-    this.q.putResult!.run(patient, v.resultKey, v.status, v.messageTime, seq, findings);
-    return old ? old.findings !== findings : v.findings.length > 0;
+    const plan = planVersion(old && stored(old), v, this.seq + 1);
+    if (plan === null) return false;
+    this.seq += 1;
+    this.put(patient, v.resultKey, plan.row);
+    return plan.changed;
+  }
+
+  private put(patient: PatientKey, resultKey: string, r: StoredVersion): void {
+    this.q.putResult!.run(patient, resultKey, r.status, r.statusClass, r.messageTime, r.seq, r.observedAt, r.findings, r.notes, r.measurement);
   }
 
   /** Moves every result of `prior` to `survivor`, the newer version winning per result key. */
   private merge(prior: PatientKey, survivor: PatientKey): void {
     for (const row of this.q.patientResults!.all(prior) as ResultRow[]) {
       const old = this.q.getResult!.get(survivor, row.result_key) as ResultRow | undefined;
-      if (old && !isNewer({ messageTime: row.message_time, seq: row.seq }, { messageTime: old.message_time, seq: old.seq })) continue;
-      this.q.putResult!.run(survivor, row.result_key, row.status, row.message_time, row.seq, row.findings);
+      const moving = stored(row);
+      if (old && !isNewer(moving, stored(old))) continue;
+      this.put(survivor, row.result_key, moving);
     }
     this.q.deleteResults!.run(prior);
     this.q.putMerge!.run(prior, survivor);
@@ -98,8 +137,7 @@ export class SqliteTimelineStore implements TimelineStore {
 
   async timeline(patient: PatientKey): Promise<Timeline> {
     const key = this.resolveSync(patient);
-    const rows = this.q.patientResults!.all(key) as ResultRow[];
-    return timelineOf(key, rows.flatMap((r) => (r.findings === '[]' ? [] : (JSON.parse(r.findings) as Finding[]))));
+    return timelineFromRows(key, (this.q.patientResults!.all(key) as ResultRow[]).map(stored));
   }
 
   async patientCount(): Promise<number> {

@@ -11,7 +11,7 @@ import { demoLabels, labelsCsv, writeDemo } from '../../src/validate/demo-labels
 import { parseLabels } from '../../src/validate/labels.js';
 import { renderHtml } from '../../src/validate/report-html.js';
 import { buildReport } from '../../src/validate/report.js';
-import { replayForValidation } from '../../src/validate/run.js';
+import { replayForValidation } from '../../src/app/validation-replay.js';
 
 /**
  * The HTML validation report in a real browser: the system Chromium (never a downloaded one),

@@ -39,7 +39,7 @@ describe('when the CLI is used', () => {
     expect(r.out).toMatch(/messages read:\s+3/);
     expect(r.out).toMatch(/HL7_NO_MSH\s+1/);
     const alerts = readFileSync(alertsOut, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(alerts).toMatchObject([{ patientKey: 'SYNTH|P9001', tier: 'screening-gap', status: 'open', ruleVersion: '2.0.0', profileVersion: 'default-1' }]);
+    expect(alerts).toMatchObject([{ patientKey: 'SYNTH|P9001', tier: 'screening-gap', status: 'open', ruleVersion: '2.0.0', profileVersion: 'default-2' }]);
   });
 
   it('lists and dismisses alerts, then exports the new status', async () => {

@@ -4,9 +4,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { generateFeed } from '../../src/generate/synthetic-feed.js';
-import { buildPipeline } from '../../src/main.js';
+import { buildPipeline } from '../../src/app/pipeline.js';
 import type { Pipeline } from '../../src/pipeline/ingest.js';
-import { redisState, type ServiceState } from '../../src/service/state.js';
+import { redisState, type ServiceState } from '../../src/app/state.js';
 import { deleteByPrefix } from '../support/redis.js';
 import { redisService } from '../support/services.js';
 

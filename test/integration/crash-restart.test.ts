@@ -15,7 +15,7 @@ import { compileProfile } from '../../src/extract/compiled-profile.js';
 import { extractEffects } from '../../src/extract/extract-message.js';
 import { expectedOutcomes, generateFeed } from '../../src/generate/synthetic-feed.js';
 import { parseMessage } from '../../src/hl7/parse.js';
-import { startEmbedded } from '../../src/main.js';
+import { startEmbedded } from '../../src/app/embedded.js';
 import { RedisAlertStore } from '../../src/store/redis-alert.store.js';
 import { MllpClient } from '../support/mllp-client.js';
 import { killServiceProcesses, startServiceProcess, until, type ServiceExit, type ServiceProcess } from '../support/service-process.js';

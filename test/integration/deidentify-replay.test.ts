@@ -12,7 +12,7 @@ import { identityFromCx, patientKeyFromPid } from '../../src/extract/patient.js'
 import { component, firstSegment, type Hl7Message, type Segment } from '../../src/hl7/message.js';
 import { parseMessage } from '../../src/hl7/parse.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
-import { replay } from '../../src/jobs/replay.job.js';
+import { replay } from '../../src/app/file-replay.js';
 import { deidentify, OTHER_KEY, pairOutputs, readInput, readOutput, TEST_KEY } from '../support/deidentify-run.js';
 
 const FEED = { patients: 160, seed: 23 };

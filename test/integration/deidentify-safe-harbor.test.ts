@@ -11,7 +11,7 @@ import { expectedOutcomes } from '../../src/generate/synthetic-feed.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
 import { component } from '../../src/hl7/message.js';
 import { parseMessage } from '../../src/hl7/parse.js';
-import { replay } from '../../src/jobs/replay.job.js';
+import { replay } from '../../src/app/file-replay.js';
 import { deidentify, readOutput, TEST_KEY } from '../support/deidentify-run.js';
 
 const FEED = { patients: 400, seed: 3 };

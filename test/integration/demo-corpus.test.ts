@@ -12,7 +12,7 @@ import { parseMessage } from '../../src/hl7/parse.js';
 import { MANIFEST_FILE, type DemoCorpusManifest } from '../../src/validate/demo-corpus.js';
 import { parseLabels } from '../../src/validate/labels.js';
 import type { RunResult } from '../../src/validate/patient-result.js';
-import { replayForValidation } from '../../src/validate/run.js';
+import { replayForValidation } from '../../src/app/validation-replay.js';
 import { readOutput } from '../support/deidentify-run.js';
 import { leaks } from '../support/leak-check.js';
 import { REPO_ROOT } from '../support/service-process.js';

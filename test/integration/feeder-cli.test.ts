@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { ServiceConfig } from '../../src/config/service.schema.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
-import { startService, type RunningService } from '../../src/service/service.js';
+import { startService, type RunningService } from '../../src/app/service.js';
 import { BIN, REPO_ROOT } from '../support/service-process.js';
 import { until } from '../support/wait.js';
 

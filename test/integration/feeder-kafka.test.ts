@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { HEADER } from '../../src/consumers/kafka/ingress.js';
 import { createKafkajsTransport } from '../../src/consumers/kafka/kafkajs.transport.js';
-import { replayFromKafka } from '../../src/consumers/kafka/replay-from-kafka.js';
+import { replayTopic } from '../../src/consumers/kafka/topic-replay.consumer.js';
 import type { InboundRecord, IngressAdmin, KafkaTransport } from '../../src/consumers/kafka/transport.js';
 import { startFeeder } from '../../src/feeder/feeder.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
-import { startEmbedded } from '../../src/main.js';
+import { startEmbedded } from '../../src/app/embedded.js';
 import { kafkaService } from '../support/services.js';
 import { until } from '../support/wait.js';
 
@@ -98,7 +98,7 @@ describe.skipIf(!kafka.available)(`when a feed is replayed into the Kafka ingres
     // the service's own rebuild reads every record
     const app = startEmbedded({ dbPath: join(dir, 'rebuilt.db'), profile: DEFAULT_PROFILE, log });
     try {
-      const rebuilt = await replayFromKafka({ brokers, topic, pipeline: app.pipeline, durable: app.db, log, transport });
+      const rebuilt = await replayTopic({ topic, pipeline: app.pipeline, durable: app.db, log, transport });
       expect(rebuilt).toMatchObject({ read: ids.length, rejected: {} });
     } finally {
       await app.stop();

@@ -15,9 +15,9 @@ import { ReplayJournal } from '../../src/feeder/journal.js';
 import type { Answer } from '../../src/feeder/target.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
 import { parseMessage } from '../../src/hl7/parse.js';
-import { replay } from '../../src/jobs/replay.job.js';
-import { startEmbedded } from '../../src/main.js';
-import { startService, type RunningService } from '../../src/service/service.js';
+import { replay } from '../../src/app/file-replay.js';
+import { startEmbedded } from '../../src/app/embedded.js';
+import { startService, type RunningService } from '../../src/app/service.js';
 
 // Synthetic feeds only (the generator's TESTPATIENT names, SYNTH identifiers); loopback only.
 

@@ -8,10 +8,10 @@ import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { HEADER, publishToIngress } from '../../src/consumers/kafka/ingress.js';
 import { KafkaIngestConsumer, type IngestPipeline } from '../../src/consumers/kafka/kafka.consumer.js';
 import { createKafkajsTransport } from '../../src/consumers/kafka/kafkajs.transport.js';
-import { replayFromKafka } from '../../src/consumers/kafka/replay-from-kafka.js';
+import { replayTopic } from '../../src/consumers/kafka/topic-replay.consumer.js';
 import type { InboundRecord, IngressAdmin, IngressProducer, KafkaTransport } from '../../src/consumers/kafka/transport.js';
 import { generateFeed } from '../../src/generate/synthetic-feed.js';
-import { startEmbedded, type Embedded } from '../../src/main.js';
+import { startEmbedded, type Embedded } from '../../src/app/embedded.js';
 import { kafkaService } from '../support/services.js';
 import { caughtUp, until } from '../support/wait.js';
 
@@ -172,7 +172,7 @@ describe.skipIf(!kafka.available)(`when HL7 messages flow through Kafka${kafka.a
   it('rebuilds the same alerts in a fresh store by replaying the topic', { timeout: 60_000 }, async () => {
     const fresh = startEmbedded({ dbPath: join(dir, 'replayed.db'), profile: DEFAULT_PROFILE, log, synchronous: 'NORMAL' });
     try {
-      const summary = await replayFromKafka({ brokers, topic: inbound, pipeline: fresh.pipeline, durable: fresh.db, log, transport });
+      const summary = await replayTopic({ topic: inbound, pipeline: fresh.pipeline, durable: fresh.db, log, transport });
       expect(summary).toMatchObject({ read: 52, accepted: 51, duplicates: 1, rejected: { HL7_NO_MSH: 1 } });
       expect(messageCount(fresh)).toBe(messageCount(app));
       const alerts = await alertSummary(fresh);
@@ -189,11 +189,11 @@ describe.skipIf(!kafka.available)(`when HL7 messages flow through Kafka${kafka.a
   it('replays from a timestamp only what was written since then', { timeout: 60_000 }, async () => {
     const fresh = startEmbedded({ dbPath: join(dir, 'since.db'), profile: DEFAULT_PROFILE, log, synchronous: 'NORMAL' });
     try {
-      const summary = await replayFromKafka({ brokers, topic: inbound, since: new Date(Date.now() + 60_000), pipeline: fresh.pipeline, durable: fresh.db, log, transport });
+      const summary = await replayTopic({ topic: inbound, since: new Date(Date.now() + 60_000), pipeline: fresh.pipeline, durable: fresh.db, log, transport });
       expect(summary.read).toBe(0);
       const all = await readTopic(transport, admin, inbound);
       const late = all.find((r) => r.headers[HEADER.controlId] === LATE.controlId)!;
-      const fromLate = await replayFromKafka({ brokers, topic: inbound, since: new Date(late.timestamp), pipeline: fresh.pipeline, durable: fresh.db, log, transport });
+      const fromLate = await replayTopic({ topic: inbound, since: new Date(late.timestamp), pipeline: fresh.pipeline, durable: fresh.db, log, transport });
       // at least the late record; records of other partitions written in the same millisecond may join it
       expect(fromLate.read).toBeGreaterThanOrEqual(1);
       expect(fromLate.read).toBe(all.filter((r) => r.timestamp >= late.timestamp).length);

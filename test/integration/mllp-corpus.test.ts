@@ -7,7 +7,7 @@ import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { pipelineMllpHandler } from '../../src/consumers/mllp-handler.js';
 import { MllpListener } from '../../src/consumers/mllp.consumer.js';
 import { Hl7Splitter } from '../../src/hl7/split.js';
-import { startEmbedded, type Embedded } from '../../src/main.js';
+import { startEmbedded, type Embedded } from '../../src/app/embedded.js';
 import { CORPUS_DIR, corpusManifest } from '../support/corpus.js';
 import { MllpClient } from '../support/mllp-client.js';
 

@@ -13,7 +13,7 @@ import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { groupCommit, pipelineMllpHandler } from '../../src/consumers/mllp-handler.js';
 import { MllpListener, type MllpHandler, type MllpListenerOptions } from '../../src/consumers/mllp.consumer.js';
 import { parseMessage } from '../../src/hl7/parse.js';
-import { startEmbedded, type Embedded } from '../../src/main.js';
+import { startEmbedded, type Embedded } from '../../src/app/embedded.js';
 
 // Synthetic messages only (fake patients TESTPATIENT^…, facility SYNTHLAB); loopback only.
 

@@ -7,7 +7,7 @@ import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import type { Alert } from '../../src/domain/alert.js';
 import { expectedOutcomes, type FeedOptions } from '../../src/generate/synthetic-feed.js';
 import { writeFeed } from '../../src/generate/write-feed.js';
-import { replay, type ReplaySummary } from '../../src/jobs/replay.job.js';
+import { replay, type ReplaySummary } from '../../src/app/file-replay.js';
 import { RULE_VERSION } from '../../src/rules/poems.rule.js';
 import { outcomeMismatches } from '../support/outcomes.js';
 

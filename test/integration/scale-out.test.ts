@@ -13,7 +13,7 @@ import { compileProfile } from '../../src/extract/compiled-profile.js';
 import { expectedOutcomes, generateFeed } from '../../src/generate/synthetic-feed.js';
 import { jobIdOf } from '../../src/notifiers/bullmq.queue.js';
 import { Pipeline } from '../../src/pipeline/ingest.js';
-import { redisState, type ServiceState } from '../../src/service/state.js';
+import { redisState, type ServiceState } from '../../src/app/state.js';
 import { kafkaService, redisService } from '../support/services.js';
 import { caughtUp, until } from '../support/wait.js';
 

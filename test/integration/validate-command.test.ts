@@ -37,7 +37,7 @@ describe('when a labelled synthetic feed is validated under two profiles', () =>
   it('exits 0 and prints both runs and the comparison', () => {
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/Run A: rule \S+, profile default-1/);
+    expect(result.out).toMatch(/Run A: rule \S+, profile default-2/);
     expect(result.out).toMatch(/Run B: rule \S+, profile demo-platelets-600/);
     expect(result.out).toMatch(/McNemar/);
     expect(result.out).toContain(`HTML report written to ${join(dir, 'r.html')}`);

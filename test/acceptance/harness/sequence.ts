@@ -9,7 +9,7 @@ import { acknowledge, dismiss, snooze } from '../../../src/alerts/alert-actions.
 import { DEFAULT_PROFILE } from '../../../src/config/default-profile.js';
 import type { Alert, AlertStatus, Notification } from '../../../src/domain/alert.js';
 import type { Tier } from '../../../src/domain/tier.js';
-import { startEmbedded } from '../../../src/main.js';
+import { startEmbedded } from '../../../src/app/embedded.js';
 import { hl7Ts, type Step } from './feed-builders.js';
 
 export interface PatientOutcome {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { SiteProfile } from '../config/profile.schema.js';
 import { expandInputs, readHl7File } from '../consumers/file.consumer.js';
 import type { ErrorCode } from '../errors.js';
-import { startEmbedded } from '../main.js';
+import { startEmbedded } from './embedded.js';
 import type { UnreadCounts } from '../pipeline/ingest.js';
 
 export interface ReplaySummary {

@@ -8,7 +8,7 @@ import { KafkaIngestConsumer } from '../consumers/kafka/kafka.consumer.js';
 import type { IngressProducer } from '../consumers/kafka/transport.js';
 import { kafkaMllpHandler, pipelineMllpHandler } from '../consumers/mllp-handler.js';
 import { MllpListener } from '../consumers/mllp.consumer.js';
-import { buildPipeline } from '../main.js';
+import { buildPipeline } from './pipeline.js';
 import { HealthServer } from './health.server.js';
 import { mllpMetrics } from './mllp-metrics.js';
 import { redisState, sqliteState, type ServiceState } from './state.js';

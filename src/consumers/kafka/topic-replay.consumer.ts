@@ -4,12 +4,10 @@ import type { ErrorCode } from '../../errors.js';
 import type { Durable } from '../../store/timeline-store.js';
 import { INBOUND_TOPIC } from './ingress.js';
 import { handleInbound, rawFromRecord, type IngestPipeline } from './kafka.consumer.js';
-import { createKafkajsTransport } from './kafkajs.transport.js';
 import type { InboundBatch, InboundRecord, KafkaTransport } from './transport.js';
 
-export interface ReplayFromKafkaOptions {
-  /** used to build a kafkajs transport when `transport` is not given */
-  brokers: readonly string[];
+export interface TopicReplayOptions {
+  transport: KafkaTransport;
   /** default "hl7.inbound" */
   topic?: string;
   /** start at the first record of each partition whose timestamp is at or after this time */
@@ -17,8 +15,6 @@ export interface ReplayFromKafkaOptions {
   pipeline: IngestPipeline;
   durable: Durable;
   log: Logger;
-  /** the composition root's transport, if it has one */
-  transport?: KafkaTransport;
   /** records per durable flush (default 2000: a replay can be re-run, so it commits in groups) */
   flushEvery?: number;
   /** fail when no record arrives for this long before every partition reached its end (default 60 s) */
@@ -46,8 +42,8 @@ interface Range {
 }
 
 /**
- * Rebuilds state from the raw feed Kafka keeps (`poems-sentinel replay --from-kafka [--since]`):
- * reads the topic from the beginning, or from the offsets of `since`, up to the end offsets
+ * Rebuilds state from the raw feed Kafka keeps (`poems-sentinel replay --from-kafka [--since]`,
+ * composed in app/kafka-replay.ts, which owns the transport): reads the topic from the beginning, or from the offsets of `since`, up to the end offsets
  * captured at start (records written later are left for the live consumer), through the
  * pipeline, then stops. A throwaway consumer group is used and deleted afterwards, so the live
  * group's offsets are never touched. Rejected records go to the dead-letter table through the
@@ -57,12 +53,10 @@ interface Range {
  * progress for `idleTimeoutMs`) ends the replay with that error; it can be re-run, the
  * pipeline being idempotent.
  */
-export async function replayFromKafka(opts: ReplayFromKafkaOptions): Promise<KafkaReplaySummary> {
+export async function replayTopic(opts: TopicReplayOptions): Promise<KafkaReplaySummary> {
   const topic = opts.topic ?? INBOUND_TOPIC;
   const log = opts.log.child({ component: 'kafka-replay', topic });
-  // kafkajs's own retry chatter is silent unless asked for: what ends the replay is reported as its error
-  const kafkaLogLevel = log.isLevelEnabled('info') ? 'warn' : 'nothing';
-  const transport = opts.transport ?? createKafkajsTransport({ brokers: opts.brokers, log, clientId: 'poems-sentinel-replay', logLevel: kafkaLogLevel });
+  const transport = opts.transport;
   const flushEvery = Math.max(1, opts.flushEvery ?? 2000);
   const started = performance.now();
   const summary: KafkaReplaySummary = { topic, ranges: [], read: 0, accepted: 0, duplicates: 0, rejected: {}, seconds: 0, messagesPerSecond: 0 };
@@ -100,7 +94,7 @@ export async function replayFromKafka(opts: ReplayFromKafkaOptions): Promise<Kaf
 }
 
 interface ConsumeContext {
-  opts: ReplayFromKafkaOptions;
+  opts: TopicReplayOptions;
   transport: KafkaTransport;
   topic: string;
   groupId: string;

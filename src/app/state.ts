@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import type { ServiceConfig } from '../config/service.schema.js';
 import { BullmqAlertQueue } from '../notifiers/bullmq.queue.js';
@@ -9,6 +10,7 @@ import { SqliteAlertStore, SqliteDeadLetterStore } from '../store/sqlite-alert.s
 import { SqliteDatabase } from '../store/sqlite-database.js';
 import { SqliteTimelineStore } from '../store/sqlite.store.js';
 import type { AlertStore, DeadLetterStore, Durable, TimelineStore } from '../store/timeline-store.js';
+import { SentinelError } from '../errors.js';
 
 /** Where a running service keeps its state: one SQLite file, or a shared Redis. */
 export interface ServiceState {
@@ -70,4 +72,24 @@ export async function redisState(config: Pick<ServiceConfig, 'redisUrl' | 'redis
       await redis.quit();
     },
   };
+}
+
+export interface StateOptions {
+  dbPath: string;
+  /** Redis state instead of SQLite when set */
+  redisUrl?: string | undefined;
+  redisPrefix: string;
+  clock?: () => Date;
+  /** SQLite: NORMAL where the work can be re-run (replays), FULL (default) where acknowledgements depend on it */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** SQLite: refuse a missing file (commands that manage existing state) instead of creating an empty one */
+  mustExist?: boolean;
+}
+
+/** The state factory: SQLite or Redis, the one place a command picks its state. */
+export async function openState(o: StateOptions): Promise<ServiceState> {
+  if (o.redisUrl) return redisState({ redisUrl: o.redisUrl, redisPrefix: o.redisPrefix });
+  // opening a missing file would create an empty database and report "nothing on record"
+  if (o.mustExist && !existsSync(o.dbPath)) throw new SentinelError('INPUT_UNREADABLE', `no state database at ${o.dbPath} (--db)`);
+  return sqliteState(o.dbPath, o.clock ?? (() => new Date()), o.synchronous ?? 'FULL');
 }

@@ -1,8 +1,8 @@
 /**
- * The adapter between a replay and the pure validation core: replays a feed on a fresh embedded
- * store and collects one PatientResult per alert.
+ * The composition between a replay and the pure validation core (src/validate/): replays a feed
+ * on a fresh embedded store and collects one PatientResult per alert.
  *
- * Why not `replay()` from jobs/replay.job.ts as it stands: it runs the pipeline on the wall
+ * Why not `replay()` from file-replay.ts as it stands: it runs the pipeline on the wall
  * clock, so every alert of a replayed 2025 feed would be "created" at the moment of the replay
  * and lead times and tier-over-time plots would measure the replay, not the feed. Here the
  * pipeline's clock is the feed clock: the latest MSH-7 read so far, as if each message arrived
@@ -15,9 +15,9 @@ import { expandInputs, readHl7File } from '../consumers/file.consumer.js';
 import { SentinelError } from '../errors.js';
 import { loadFeedTiming } from '../feeder/feed-timing.js';
 import { parseMessage } from '../hl7/parse.js';
-import { startEmbedded } from '../main.js';
 import { RULE_VERSION } from '../rules/poems.rule.js';
-import { patientResultOf, type RunResult } from './patient-result.js';
+import { patientResultOf, type RunResult } from '../validate/patient-result.js';
+import { startEmbedded } from './embedded.js';
 
 export interface ValidationReplayOptions {
   inputs: string[];
