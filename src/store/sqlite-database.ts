@@ -38,13 +38,17 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, next_attempt_at);
 export class SqliteDatabase implements Durable {
   readonly db: Database.Database;
 
-  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+  /**
+   * `busyTimeoutMs`: how long a statement waits for another process's write lock, blocking the
+   * thread (5 s: the CLI; the service sets less and retries asynchronously, see mllp-handler.ts).
+   */
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.exec(SCHEMA);
     this.migrate();
   }

@@ -43,7 +43,7 @@ function cidp(patient: number): string {
 
 function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: 20_000, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout, err: stderr });
     });
   });
@@ -110,6 +110,7 @@ describe('when operators act on alerts during MLLP traffic', () => {
       expect({ failures, codes }, service.diagnostics()).toEqual({ failures: [], codes: { AA: expect.any(Number) } });
       expect(codes.AA).toBeGreaterThan(RATE * 5);
       const after = await cli('alerts', 'export', '--db', db);
+      expect(after.code, after.err).toBe(0);
       const statuses = after.out.trim().split('\n').map((l) => (JSON.parse(l) as { status: string }).status);
       expect(statuses.filter((s) => s !== 'open')).toHaveLength(ACTIONS);
     } finally {
