@@ -26,6 +26,10 @@ Options (the timeouts: 0 = none):
                            N bytes/s (default ${D.mllpMinBytesPerSecond}; 0 = off)
   --min-rate-grace-ms N    that grace period (default ${D.mllpMinRateGraceMs})
   --unready-after-failing-ms N   /readyz fails once every message got AE for N ms (default ${D.mllpUnreadyAfterFailingMs})
+  --dead-letter-max-bytes N      all dead letters together (default ${D.deadLetterMaxBytes})
+  --dead-letter-max-bytes-per-peer N   one peer's dead letters (default ${D.deadLetterMaxBytesPerPeer})
+  --dead-letter-keep-bytes N     a larger rejected message keeps this prefix + SHA-256 (default ${D.deadLetterKeepBytes})
+  --dead-letter-alarm-ms N       /readyz fails this long after the total quota deleted letters (default ${D.deadLetterAlarmMs})
   --tls-key F --tls-cert F serve MLLP over TLS; --tls-ca F --tls-request-cert for mutual TLS
   --health-host H          (default ${D.healthHost})
   --health-port P          GET /healthz, /readyz, /metrics (default ${D.healthPort}; 0 = any free port)
@@ -64,6 +68,8 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
     'max-connections-per-peer': { type: 'string' }, 'first-byte-timeout-ms': { type: 'string' }, 'frame-timeout-ms': { type: 'string' },
     'min-bytes-per-second': { type: 'string' }, 'min-rate-grace-ms': { type: 'string' }, 'unready-after-failing-ms': { type: 'string' },
     'kafka-session-timeout-ms': { type: 'string' }, 'kafka-heartbeat-interval-ms': { type: 'string' },
+    'dead-letter-max-bytes': { type: 'string' }, 'dead-letter-max-bytes-per-peer': { type: 'string' },
+    'dead-letter-keep-bytes': { type: 'string' }, 'dead-letter-alarm-ms': { type: 'string' },
     'tls-key': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-ca': { type: 'string' }, 'tls-request-cert': { type: 'boolean' },
     'health-host': { type: 'string' }, 'health-port': { type: 'string' },
     db: { type: 'string' },
@@ -89,6 +95,10 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
     mllpMinBytesPerSecond: int(values['min-bytes-per-second'], '--min-bytes-per-second'),
     mllpMinRateGraceMs: int(values['min-rate-grace-ms'], '--min-rate-grace-ms'),
     mllpUnreadyAfterFailingMs: int(values['unready-after-failing-ms'], '--unready-after-failing-ms'),
+    deadLetterMaxBytes: int(values['dead-letter-max-bytes'], '--dead-letter-max-bytes'),
+    deadLetterMaxBytesPerPeer: int(values['dead-letter-max-bytes-per-peer'], '--dead-letter-max-bytes-per-peer'),
+    deadLetterKeepBytes: int(values['dead-letter-keep-bytes'], '--dead-letter-keep-bytes'),
+    deadLetterAlarmMs: int(values['dead-letter-alarm-ms'], '--dead-letter-alarm-ms'),
     kafkaSessionTimeoutMs: int(values['kafka-session-timeout-ms'], '--kafka-session-timeout-ms'),
     kafkaHeartbeatIntervalMs: int(values['kafka-heartbeat-interval-ms'], '--kafka-heartbeat-interval-ms'),
     tlsKey: values['tls-key'], tlsCert: values['tls-cert'], tlsCa: values['tls-ca'], tlsRequestCert: values['tls-request-cert'],

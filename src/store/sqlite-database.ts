@@ -41,13 +41,17 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, next_attempt_at);
 export class SqliteDatabase implements Durable {
   readonly db: Database.Database;
 
-  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+  /**
+   * `busyTimeoutMs`: how long a statement waits for another process's write lock, blocking the
+   * thread (5 s: the CLI; the service sets less and retries asynchronously, see mllp-handler.ts).
+   */
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     // the per-patient count of finding rows is derived: a file from before it is counted once
     const countMissing = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'results'").get() !== undefined && this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patient_findings'").get() === undefined;
     this.db.exec(SCHEMA);
@@ -83,9 +87,14 @@ export class SqliteDatabase implements Durable {
     if (countMissing) this.db.exec("INSERT INTO patient_findings SELECT patient_key, COUNT(*) FROM results WHERE findings != '[]' GROUP BY patient_key");
   }
 
-  /** Opens the group transaction if none is open; every write calls this first. */
+  /**
+   * Opens the group transaction if none is open; every write calls this first. IMMEDIATE takes
+   * the write lock at the start (waiting up to busy_timeout for another process, e.g. the CLI):
+   * a deferred transaction that read first and then meets another process's commit fails at
+   * once with SQLITE_BUSY (its snapshot is stale, the busy handler is not consulted).
+   */
   write(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
   }
 
   async flush(): Promise<void> {
