@@ -1,8 +1,6 @@
 import { userInfo } from 'node:os';
-import { openInboxState } from '../app/inbox-state.js';
+import { openInboxState, Role, UserAdmin, UserAdminError } from '../app/inbox-state.js';
 import { SentinelError } from '../errors.js';
-import { Role } from '../inbox/auth/role.js';
-import { UserAdmin, UserAdminError } from '../inbox/auth/user-admin.js';
 import { EXIT, parse, type Output } from './usage.js';
 
 export const USERS_HELP = `Usage: poems-sentinel users <add|token|revoke|disable|enable|password|list> [options]
