@@ -8,6 +8,7 @@ import { KafkaIngestConsumer } from '../consumers/kafka/kafka.consumer.js';
 import type { IngressProducer } from '../consumers/kafka/transport.js';
 import { kafkaMllpHandler, pipelineMllpHandler } from '../consumers/mllp-handler.js';
 import { MllpListener } from '../consumers/mllp.consumer.js';
+import { compileProfile } from '../extract/compiled-profile.js';
 import { buildPipeline } from './pipeline.js';
 import { HealthServer } from './health.server.js';
 import { mllpMetrics } from './mllp-metrics.js';
@@ -63,7 +64,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
         ? { tls: { key: readFileSync(config.tlsKey), cert: readFileSync(config.tlsCert), ...(config.tlsCa ? { ca: readFileSync(config.tlsCa) } : {}), requestCert: config.tlsRequestCert } }
         : {}),
     },
-    producer ? kafkaMllpHandler(producer, config.kafkaTopic) : pipelineMllpHandler(pipeline, state.durable),
+    producer ? kafkaMllpHandler(producer, config.kafkaTopic, compileProfile(profile)) : pipelineMllpHandler(pipeline, state.durable),
     log,
     // no onReject yet: the listener's own rejects (unframed bytes, HTTP, oversized and empty
     // frames) are counted in its health and metrics; a dead-letter store with quotas comes later

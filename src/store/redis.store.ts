@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { STATE_DEFAULTS } from '../config/state.schema.js';
 import type { StatusClass } from '../domain/finding.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { Measurement, MessageEffects } from '../domain/result.js';
@@ -55,7 +56,7 @@ export class RedisTimelineStore implements TimelineStore {
   constructor(private readonly redis: Redis, options: RedisTimelineStoreOptions = {}) {
     // the scripts build per-patient keys themselves: an ioredis keyPrefix would not reach them
     if (redis.options.keyPrefix) throw new Error('RedisTimelineStore: use the prefix option, not an ioredis keyPrefix');
-    this.prefix = options.prefix ?? 'sentinel:';
+    this.prefix = options.prefix ?? STATE_DEFAULTS.redisPrefix;
     const p = this.prefix;
     this.keys = { msgs: `${p}msg`, seq: `${p}seq`, patients: `${p}patients`, merges: `${p}merges`, reused: `${p}msg:reused`, findingRows: `${p}finding-rows` };
     // defineCommand: EVALSHA, falling back to EVAL (which loads the script) on NOSCRIPT

@@ -10,7 +10,7 @@ import { SqliteDatabase } from '../../src/store/sqlite-database.js';
 import { SqliteTimelineStore } from '../../src/store/sqlite.store.js';
 import type { ApplyResult, MessageId, TimelineStore } from '../../src/store/ports/timeline-store.port.js';
 import { mulberry32 } from '../../src/generate/rng.js';
-import { deleteByPrefix } from '../support/redis.js';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { redisService } from '../support/services.js';
 import { alertStoreConformance } from '../support/alert-store-conformance.js';
 import { effects, timelineConformance, version } from '../support/timeline-conformance.js';
