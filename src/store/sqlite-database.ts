@@ -40,14 +40,24 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, next_attempt_at);
  */
 export class SqliteDatabase implements Durable {
   readonly db: Database.Database;
+  /**
+   * The run can be repeated whole (synchronous NORMAL: replays from files or from a topic, which
+   * commit in groups and are re-run after a failure). A message then needs no savepoint of its
+   * own: a failure part-way abandons the whole open group (`abandon`) and the run fails.
+   */
+  readonly retriable: boolean;
 
-  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL'; retriable?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    this.retriable = opts.retriable ?? opts.synchronous === 'NORMAL';
     this.db.pragma('busy_timeout = 5000');
+    // 32 MiB of page cache (default 2 MiB): a group of 2,000 messages dirties pages all over the
+    // results table, and spilling them mid-transaction costs more than the memory
+    this.db.pragma('cache_size = -32768');
     // the per-patient count of finding rows is derived: a file from before it is counted once
     const countMissing = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'results'").get() !== undefined && this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patient_findings'").get() === undefined;
     this.db.exec(SCHEMA);
@@ -86,6 +96,11 @@ export class SqliteDatabase implements Durable {
   /** Opens the group transaction if none is open; every write calls this first. */
   write(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN');
+  }
+
+  /** Rolls the open group back (a retriable run failed part-way: it is re-run whole). */
+  abandon(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
   async flush(): Promise<void> {

@@ -86,6 +86,15 @@ export class SqliteTimelineStore implements TimelineStore {
 
   async apply(id: MessageId, effects: MessageEffects): Promise<ApplyResult> {
     this.sql.write();
+    if (this.sql.retriable) {
+      // A replay is re-run whole after a failure: the group is abandoned, no savepoint needed.
+      try {
+        return this.applySync(id, effects);
+      } catch (err) {
+        this.sql.abandon();
+        throw err;
+      }
+    }
     // A savepoint inside the group transaction: a message is applied whole or not at all, so a
     // retry after a failure part-way never finds half of it recorded as a duplicate.
     return this.sql.db.transaction(() => this.applySync(id, effects))();
