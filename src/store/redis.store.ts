@@ -156,6 +156,7 @@ function msOf(messageTime: string): string | null {
 }
 
 const MEASUREMENT = ',"measurement":';
+const SUPERSEDED = ',"superseded":';
 const NOTES = ',"notes":';
 const FINDINGS = ',"findings":';
 
@@ -164,16 +165,19 @@ function decodeStored(raw: string): TimelineRow {
   const f = raw.indexOf(FINDINGS);
   const m = raw.indexOf(MEASUREMENT);
   const findings = raw.slice(f + FINDINGS.length, -1);
-  if (m < 0) return { statusClass: 'final', observedAt: '', firstSeen: {}, findings, notes: '[]', measurement: null }; // written before rule v2
+  // written before rule v2
+  if (m < 0) return { statusClass: 'final', observedAt: '', firstSeen: {}, findings, notes: '[]', superseded: NO_FINDINGS, measurement: null };
   const n = raw.indexOf(NOTES, m);
+  const s = raw.indexOf(SUPERSEDED, m);
   const header = JSON.parse(`${raw.slice(0, m)}}`) as { statusClass: StatusClass; observedAt: string; firstSeen: FirstSeen };
-  const measurement = raw.slice(m + MEASUREMENT.length, n);
+  const measurement = raw.slice(m + MEASUREMENT.length, s < 0 ? n : s);
   return {
     statusClass: header.statusClass,
     observedAt: header.observedAt,
     firstSeen: header.firstSeen,
     findings,
     notes: raw.slice(n + NOTES.length, f),
+    superseded: s < 0 ? NO_FINDINGS : raw.slice(s + SUPERSEDED.length, n),
     measurement: measurement === 'null' ? null : (JSON.parse(measurement) as Measurement),
   };
 }

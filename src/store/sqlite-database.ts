@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS results (
   message_time TEXT NOT NULL, seq INTEGER NOT NULL, findings TEXT NOT NULL,
   status_class TEXT NOT NULL DEFAULT 'final', observed_at TEXT NOT NULL DEFAULT '',
   notes TEXT NOT NULL DEFAULT '[]', measurement TEXT, first_seen TEXT NOT NULL DEFAULT '{}',
-  m_kind TEXT, m_value REAL, m_abnormal INTEGER, m_unit TEXT, m_observed_at TEXT,
+  m_kind TEXT, m_value REAL, m_abnormal INTEGER, m_unit TEXT, m_observed_at TEXT, superseded TEXT NOT NULL DEFAULT '[]',
   PRIMARY KEY (patient_key, result_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS patient_findings (
   patient_key TEXT PRIMARY KEY, rows INTEGER NOT NULL) WITHOUT ROWID;
@@ -89,6 +89,7 @@ export class SqliteDatabase implements Durable {
       m_abnormal: 'INTEGER',
       m_unit: 'TEXT',
       m_observed_at: 'TEXT',
+      superseded: "TEXT NOT NULL DEFAULT '[]'",
     });
     if (countMissing) this.db.exec("INSERT INTO patient_findings SELECT patient_key, COUNT(*) FROM results WHERE findings != '[]' GROUP BY patient_key");
   }

@@ -33,7 +33,7 @@
           so the caller decides without another round trip (issue 7 item 6)
 
   A stored version is written with a fixed member order, the JSON members last:
-    {"status","statusClass","messageTime","ms","seq","observedAt","firstSeen","measurement","notes","findings"}
+    {"status","statusClass","messageTime","ms","seq","observedAt","firstSeen","measurement","superseded","notes","findings"}
   so the script reads the header without decoding (and re-encoding) them: cjson would turn an
   empty array into {} and round numbers to 14 digits. A version written before rule v2
   ({"status","messageTime","ms","seq","findings"}) reads as final with no observation time.
@@ -61,12 +61,20 @@ local function split(raw)
   local row
   if mAt then
     local nAt = string.find(raw, ',"notes":', mAt, true)
+    local sAt = string.find(raw, ',"superseded":', mAt, true)
     local h = cjson.decode(string.sub(raw, 1, mAt - 1) .. '}')
     row = { status = h.status, cls = h.statusClass, t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = h.observedAt,
-      fs = h.firstSeen, m = string.sub(raw, mAt + 15, nAt - 1), notes = string.sub(raw, nAt + 9, fAt - 1) }
+      fs = h.firstSeen, notes = string.sub(raw, nAt + 9, fAt - 1) }
+    if sAt then
+      row.m = string.sub(raw, mAt + 15, sAt - 1)
+      row.sup = string.sub(raw, sAt + 14, nAt - 1)
+    else
+      row.m = string.sub(raw, mAt + 15, nAt - 1)
+      row.sup = '[]'
+    end
   else
     local h = cjson.decode(string.sub(raw, 1, fAt - 1) .. '}')
-    row = { status = h.status, cls = 'final', t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = '', fs = {}, m = 'null', notes = '[]' }
+    row = { status = h.status, cls = 'final', t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = '', fs = {}, m = 'null', sup = '[]', notes = '[]' }
   end
   row.f = string.sub(raw, fAt + 12, -2)
   return row
@@ -77,7 +85,8 @@ local function encode(r)
   if ms == nil or ms == cjson.null then ms = 'null' end
   return '{"status":' .. cjson.encode(r.status) .. ',"statusClass":' .. cjson.encode(r.cls) .. ',"messageTime":' .. cjson.encode(r.t) ..
     ',"ms":' .. ms .. ',"seq":' .. string.format('%d', r.seq) .. ',"observedAt":' .. cjson.encode(r.o) ..
-    ',"firstSeen":' .. cjson.encode(r.fs) .. ',"measurement":' .. r.m .. ',"notes":' .. r.notes .. ',"findings":' .. r.f .. '}'
+    ',"firstSeen":' .. cjson.encode(r.fs) .. ',"measurement":' .. r.m .. ',"superseded":' .. r.sup .. ',"notes":' .. r.notes ..
+    ',"findings":' .. r.f .. '}'
 end
 
 -- policy/version-order.ts isNewer: final outranks preliminary; then the later message time,
@@ -163,7 +172,7 @@ for i, v in ipairs(e.r) do
     if old then
       local seq = redis.call('INCR', seqKey)
       if isNewer({ cls = 'final', t = v.t, ms = numberOrNil(v.ms), seq = seq }, old) then
-        row = { status = v.s, cls = 'final', t = v.t, ms = v.ms, seq = seq, o = old.o, fs = old.fs, m = old.m, notes = old.notes, f = old.f }
+        row = { status = v.s, cls = 'final', t = v.t, ms = v.ms, seq = seq, o = old.o, fs = old.fs, m = old.m, sup = old.sup, notes = old.notes, f = old.f }
       end
     end
   elseif old or v.n ~= 0 then
@@ -177,7 +186,11 @@ for i, v in ipairs(e.r) do
         if old then was = old.fs[k] end
         fs[k] = was or v.o
       end
-      row = { status = v.s, cls = v.c, t = v.t, ms = v.ms, seq = seq, o = v.o, fs = fs, f = ARGV[base + 1], notes = ARGV[base + 2], m = ARGV[base + 3] }
+      row = { status = v.s, cls = v.c, t = v.t, ms = v.ms, seq = seq, o = v.o, fs = fs, f = ARGV[base + 1], notes = ARGV[base + 2], m = ARGV[base + 3], sup = '[]' }
+      -- what this version replaces: findings it changes are kept as superseded (one version back)
+      if old then
+        if old.f ~= '[]' and old.f ~= row.f then row.sup = old.f else row.sup = old.sup end
+      end
     end
   end
   if row then
