@@ -7,6 +7,9 @@ import { SentinelError } from '../errors.js';
 import { isSqliteState } from './delivery.js';
 import { openState, type StateOptions } from './state.js';
 
+/** what the `deliveries` command shows (cli/ reads the ledger's types through app/) */
+export { DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus } from '../notifiers/ledger/delivery-ledger.js';
+
 export interface LedgerOptions extends Pick<StateOptions, 'dbPath' | 'redisUrl' | 'redisPrefix'> {
   /** PostgreSQL of the distributed mode (with redisUrl) */
   databaseUrl?: string | undefined;

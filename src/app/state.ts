@@ -12,6 +12,7 @@ import { SqliteDatabase } from '../store/sqlite-database.js';
 import { SqliteTimelineStore } from '../store/sqlite.store.js';
 import type { AlertStore, DeadLetterStore, Durable, TimelineStore } from '../store/timeline-store.js';
 import { SentinelError } from '../errors.js';
+import type { DeadLetterSpace } from '../deadletters/dead-letter-space.js';
 
 /** Where a running service keeps its state: one SQLite file, or a shared Redis. */
 export interface ServiceState {
@@ -19,7 +20,8 @@ export interface ServiceState {
   timeline: TimelineStore;
   /** every writer goes through it: a status change enqueues a status notification (notifiers/status-sync.ts) */
   alerts: AlertStore;
-  deadLetters: DeadLetterStore;
+  /** with the space the dead-letter quota needs (deadletters/dead-letter-quota.ts) */
+  deadLetters: DeadLetterStore & DeadLetterSpace;
   queue: AlertQueue;
   /** flushed before a message is acknowledged (MLLP AA, Kafka offset) */
   durable: Durable;
@@ -35,8 +37,8 @@ export interface SqliteState extends ServiceState {
   queue: LocalAlertQueue;
 }
 
-export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL'): SqliteState {
-  const db = new SqliteDatabase(dbPath, { synchronous });
+export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL', busyTimeoutMs?: number): SqliteState {
+  const db = new SqliteDatabase(dbPath, { synchronous, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
   const queue = new LocalAlertQueue(db, clock);
   return {
     db,

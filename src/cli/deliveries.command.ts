@@ -1,7 +1,6 @@
-import { openDeliveries, retryDeliveries } from '../app/deliveries.js';
+import { DELIVERY_STATUSES, openDeliveries, retryDeliveries, type DeliveryRecord, type DeliveryStatus } from '../app/deliveries.js';
 import { STATE_DEFAULTS } from '../config/state.schema.js';
 import { SentinelError } from '../errors.js';
-import { DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus } from '../notifiers/ledger/delivery-ledger.js';
 import { EXIT, parse, type Output } from './usage.js';
 
 export const DELIVERIES_HELP = `Usage: poems-sentinel deliveries <list|retry> [options]
