@@ -16,7 +16,10 @@ CREATE TABLE IF NOT EXISTS results (
   message_time TEXT NOT NULL, seq INTEGER NOT NULL, findings TEXT NOT NULL,
   status_class TEXT NOT NULL DEFAULT 'final', observed_at TEXT NOT NULL DEFAULT '',
   notes TEXT NOT NULL DEFAULT '[]', measurement TEXT, first_seen TEXT NOT NULL DEFAULT '{}',
+  m_kind TEXT, m_value REAL, m_abnormal INTEGER, m_unit TEXT, m_observed_at TEXT,
   PRIMARY KEY (patient_key, result_key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS patient_findings (
+  patient_key TEXT PRIMARY KEY, rows INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS merges (prior TEXT PRIMARY KEY, survivor TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, patient_key TEXT NOT NULL, rule_id TEXT NOT NULL, status TEXT NOT NULL,
@@ -38,15 +41,21 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, next_attempt_at);
 export class SqliteDatabase implements Durable {
   readonly db: Database.Database;
 
-  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+  /**
+   * `busyTimeoutMs`: how long a statement waits for another process's write lock, blocking the
+   * thread (5 s: the CLI; the service sets less and retries asynchronously, see mllp-handler.ts).
+   */
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    // the per-patient count of finding rows is derived: a file from before it is counted once
+    const countMissing = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'results'").get() !== undefined && this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patient_findings'").get() === undefined;
     this.db.exec(SCHEMA);
-    this.migrate();
+    this.migrate(countMissing);
   }
 
   /**
@@ -54,7 +63,7 @@ export class SqliteDatabase implements Durable {
    * an old row means (final class, no observation time, no notes or measurement). Old rows keep
    * their v1 meaning until a new version of their result replaces them.
    */
-  private migrate(): void {
+  private migrate(countMissing: boolean): void {
     const columns = (table: string): Set<string> => new Set((this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
     const add = (table: string, missing: Record<string, string>): void => {
       const have = columns(table);
@@ -63,12 +72,29 @@ export class SqliteDatabase implements Durable {
     add('messages', { content_hash: "TEXT NOT NULL DEFAULT ''" });
     // NULL for alerts written before the column: their version is read from the body
     add('alerts', { version: 'INTEGER' });
-    add('results', { status_class: "TEXT NOT NULL DEFAULT 'final'", observed_at: "TEXT NOT NULL DEFAULT ''", notes: "TEXT NOT NULL DEFAULT '[]'", measurement: 'TEXT', first_seen: "TEXT NOT NULL DEFAULT '{}'" });
+    add('results', {
+      status_class: "TEXT NOT NULL DEFAULT 'final'",
+      observed_at: "TEXT NOT NULL DEFAULT ''",
+      notes: "TEXT NOT NULL DEFAULT '[]'",
+      measurement: 'TEXT',
+      first_seen: "TEXT NOT NULL DEFAULT '{}'",
+      m_kind: 'TEXT',
+      m_value: 'REAL',
+      m_abnormal: 'INTEGER',
+      m_unit: 'TEXT',
+      m_observed_at: 'TEXT',
+    });
+    if (countMissing) this.db.exec("INSERT INTO patient_findings SELECT patient_key, COUNT(*) FROM results WHERE findings != '[]' GROUP BY patient_key");
   }
 
-  /** Opens the group transaction if none is open; every write calls this first. */
+  /**
+   * Opens the group transaction if none is open; every write calls this first. IMMEDIATE takes
+   * the write lock at the start (waiting up to busy_timeout for another process, e.g. the CLI):
+   * a deferred transaction that read first and then meets another process's commit fails at
+   * once with SQLITE_BUSY (its snapshot is stale, the busy handler is not consulted).
+   */
   write(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
   }
 
   async flush(): Promise<void> {
