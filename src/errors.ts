@@ -31,6 +31,20 @@ export const ERROR_CODES = {
   JOURNAL_MISMATCH: { permanent: true, summary: 'a replay journal that does not match the input files or the target it was written for (a file changed since the interrupted run)' },
   TIMING_MISMATCH: { permanent: true, summary: 'a timing sidecar that does not belong to its feed file (another size or number of messages), or is not one' },
   REPLAY_TARGET_UNAVAILABLE: { permanent: false, summary: 'the service or broker a replay sends to could not be reached' },
+  DELIVERY_REFUSED: { permanent: true, summary: 'a notification channel refused the delivery (HTTP 4xx, FHIR 422, MLLP AR/CR) or cannot address it (no FHIR system for the patient authority): dead, not retried' },
+  DELIVERY_FAILED: { permanent: false, summary: 'a notification channel could not take the delivery now (timeout, connection refused, HTTP 5xx/408/429, MLLP AE/CE): retried with back-off, dead after the last attempt' },
+  DELIVERY_NO_CHANNEL: { permanent: true, summary: 'a delivery names a channel this instance has not configured (routing names it, the channel configuration does not)' },
+  DELIVERY_ALERT_MISSING: { permanent: true, summary: 'a notification whose alert is not in the alert store' },
+  // the inbox (HTTP problem details; status in src/inbox/http/problem.ts)
+  INBOX_UNAUTHENTICATED: { permanent: true, summary: 'the inbox or its API was called without a valid session or API token' },
+  INBOX_LOGIN_FAILED: { permanent: true, summary: 'an inbox login with an unknown account, a wrong password or a disabled account (not told apart)' },
+  INBOX_RATE_LIMITED: { permanent: false, summary: 'too many inbox logins for this account or from this address; retry after the Retry-After seconds' },
+  INBOX_FORBIDDEN: { permanent: true, summary: 'the account\'s role does not allow this, or the alert is not routed to it' },
+  INBOX_CSRF: { permanent: true, summary: 'a form or cookie-authenticated API write without the session\'s CSRF token' },
+  INBOX_NOT_FOUND: { permanent: true, summary: 'no such alert or page' },
+  INBOX_BAD_REQUEST: { permanent: true, summary: 'an inbox request that does not validate (the failing fields are named, never their values)' },
+  INBOX_ALERT_CHANGED: { permanent: true, summary: 'an action on an alert version that is no longer current (the rule updated it): read it again, then act' },
+  INBOX_INTERNAL: { permanent: false, summary: 'the inbox failed to answer (logged with a request id; no details are shown)' },
   CONTROL_ID_REUSED: { permanent: false, warning: true, summary: 'warning, not a rejection: a (sending facility, MSH-10) seen before with other content (a restarted counter); the message is applied and counted' },
 } as const satisfies Record<string, { permanent: boolean; summary: string; warning?: true }>;
 

@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { answers, freePort } from '../testkit/ports.js';
 
 /**
  * Where the integration tests' services come from, decided once per run:
@@ -18,31 +18,6 @@ declare module 'vitest' {
 }
 
 interface Started { stop(): Promise<unknown> }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function answers(host: string, port: number): Promise<boolean> {
-  const { createConnection } = await import('node:net');
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 async function dockerAnswers(): Promise<boolean> {
   try {

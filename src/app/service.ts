@@ -10,6 +10,7 @@ import { BUSY_RETRY_MS, groupCommit, kafkaMllpHandler, pipelineMllpHandler, retr
 import { MllpListener, type OnMllpReject } from '../consumers/mllp.consumer.js';
 import { QuotaDeadLetterStore } from '../deadletters/dead-letter-quota.js';
 import { ERROR_CODES } from '../errors.js';
+import { compileProfile } from '../extract/compiled-profile.js';
 import { alertAdmin, newAdminToken, removeAdminFile, writeAdminFile } from './admin-endpoint.js';
 import { deadLetterMetrics } from './dead-letter-metrics.js';
 import { buildPipeline } from './pipeline.js';
@@ -85,7 +86,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
         ? { tls: { key: readFileSync(config.tlsKey), cert: readFileSync(config.tlsCert), ...(config.tlsCa ? { ca: readFileSync(config.tlsCa) } : {}), requestCert: config.tlsRequestCert } }
         : {}),
     },
-    producer ? kafkaMllpHandler(producer, config.kafkaTopic) : pipelineMllpHandler(pipeline, commit),
+    producer ? kafkaMllpHandler(producer, config.kafkaTopic, compileProfile(profile)) : pipelineMllpHandler(pipeline, commit),
     log,
     keepReject,
   );

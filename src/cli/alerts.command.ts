@@ -6,6 +6,7 @@ import { isBusy } from '../consumers/mllp-handler.js';
 import { AlertAction } from '../inbox/actions/alert-action.js';
 import { effectiveStatus } from '../alerts/alert-actions.js';
 import { loadProfile } from '../config/load-profile.js';
+import { STATE_DEFAULTS } from '../config/state.schema.js';
 import { AlertStatus, DismissReason, type Alert } from '../domain/alert.js';
 import { Tier } from '../domain/tier.js';
 import { SentinelError } from '../errors.js';
@@ -27,15 +28,15 @@ export const ALERTS_HELP = `Usage: poems-sentinel alerts <list|export|explain|ac
   snooze  <alert id> --until ISO-DATE [--by NAME]
 
 Options:
-  --db FILE            SQLite state (default ./data/sentinel.db)
-  --redis-url URL      read Redis state instead; --redis-prefix P (default sentinel:)
+  --db FILE            SQLite state (default ${STATE_DEFAULTS.dbPath})
+  --redis-url URL      Redis state instead; --redis-prefix P (default ${STATE_DEFAULTS.redisPrefix})
   --profile FILE       site profile for explain (default: the built-in profile)`;
 
 export async function alertsCommand(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parse(args, {
-    db: { type: 'string', default: './data/sentinel.db' },
+    db: { type: 'string', default: STATE_DEFAULTS.dbPath },
     'redis-url': { type: 'string' },
-    'redis-prefix': { type: 'string', default: 'sentinel:' },
+    'redis-prefix': { type: 'string', default: STATE_DEFAULTS.redisPrefix },
     profile: { type: 'string' },
     json: { type: 'boolean' },
     status: { type: 'string' },

@@ -2,7 +2,10 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
 import { loadProfile } from '../config/load-profile.js';
+import { KAFKA_NAMES } from '../config/kafka-names.schema.js';
+import { MllpLimits } from '../config/mllp.schema.js';
 import type { SiteProfile } from '../config/profile.schema.js';
+import { STATE_DEFAULTS } from '../config/state.schema.js';
 import { FEEDER_FLAGS, feederOptionsFromFlags } from '../feeder/feeder-flags.js';
 import { startFeeder } from '../feeder/feeder.js';
 import { formatFeedSummary } from '../feeder/feed-summary.js';
@@ -18,9 +21,9 @@ export const REPLAY_HELP = `Usage: poems-sentinel replay <files or dirs...> [opt
        poems-sentinel replay <files or dirs...> --to-mllp HOST:PORT | --to-kafka H:P,...
                              [--speed N | --rate M/s] [--connections C] [--resume] [options]
 
-Replays HL7 v2 files through the embedded pipeline, in arrival order, and prints a summary.
-With --from-kafka it rebuilds state from the Kafka ingress topic instead (from the start, or
-from --since), into SQLite (--db) or Redis (--redis-url).
+Replays HL7 v2 files through the pipeline, in arrival order, into SQLite (--db) or Redis
+(--redis-url) state, and prints a summary. With --from-kafka it rebuilds state from the Kafka
+ingress topic instead (from the start, or from --since).
 
 With --to-mllp or --to-kafka it sends the files to a running service instead, in file order,
 each message until it is acknowledged, keeping the spacing of MSH-7 divided by N (--speed N),
@@ -32,25 +35,25 @@ in flight and prints the summary so far; a second Ctrl-C closes the connections 
 
 Options:
   --alerts-out FILE   write every alert as one JSON object per line at the end
-  --db FILE           SQLite state file (default ./data/sentinel.db)
+  --db FILE           SQLite state file (default ${STATE_DEFAULTS.dbPath})
   --profile FILE      site profile (JSON or YAML; default: the built-in profile)
   --from-kafka        read the topic instead of files
   --kafka-brokers L   host:port list (default: $KAFKA_BROKERS)
-  --kafka-topic T     (default hl7.inbound)
+  --kafka-topic T     (default ${KAFKA_NAMES.topic})
   --since ISO-DATE    start at the first record at or after this time
-  --redis-url URL     rebuild Redis state instead of SQLite; --redis-prefix P (default sentinel:)
+  --redis-url URL     Redis state instead of SQLite; --redis-prefix P (default ${STATE_DEFAULTS.redisPrefix})
   -h, --help          this help
 
 Sending to a running service:
   --to-mllp HOST:PORT the service's MLLP listener
-  --to-kafka L        its Kafka brokers: records go to --kafka-topic (default hl7.inbound), key =
+  --to-kafka L        its Kafka brokers: records go to --kafka-topic (default ${KAFKA_NAMES.topic}), key =
                       patient key, acks=all, as the service's MLLP edge writes them
   --speed N           MSH-7 spacing divided by N (60: one hour of feed per minute; 60x also reads);
                       a de-identified copy is paced by the original spacing in its timing
                       sidecar (<file>.timing, written by deidentify) when it lies beside it
   --timing F|none     the timing sidecar of the one input file; none: MSH-7 even when one is there
   --rate M            M messages per second (50 or 50/s)
-  --connections C     connections (1-64, default 1); one patient's messages always on one
+  --connections C     connections (1-${MllpLimits.parse({}).maxConnections}, default 1); one patient's messages always on one
   --resume            skip what the journal says was acknowledged
   --journal F         the journal (default <first input>.replay-journal)
   --ack-timeout-ms T  wait for an ACK before reconnecting and sending again (default 30000)
@@ -66,14 +69,14 @@ a service: also when interrupted, or when messages stayed undelivered after thei
 export async function replayCommand(args: string[], io: Output, log: Logger, signals: NodeJS.EventEmitter = process): Promise<number> {
   const { values, positionals } = parse(args, {
     'alerts-out': { type: 'string' },
-    db: { type: 'string', default: './data/sentinel.db' },
+    db: { type: 'string', default: STATE_DEFAULTS.dbPath },
     profile: { type: 'string' },
     'from-kafka': { type: 'boolean' },
     'kafka-brokers': { type: 'string' },
     'kafka-topic': { type: 'string' },
     since: { type: 'string' },
     'redis-url': { type: 'string' },
-    'redis-prefix': { type: 'string', default: 'sentinel:' },
+    'redis-prefix': { type: 'string', default: STATE_DEFAULTS.redisPrefix },
     ...FEEDER_FLAGS,
   });
   if (values.help) {
@@ -97,7 +100,7 @@ export async function replayCommand(args: string[], io: Output, log: Logger, sig
   }
   if (positionals.length === 0) throw new SentinelError('USAGE', 'replay needs at least one file or directory');
   const bar = progressBar(process.stderr, 'replay');
-  const run = await replay({ inputs: positionals, dbPath: values.db as string, profile, log, onProgress: bar });
+  const run = await replay({ inputs: positionals, dbPath: values.db as string, redisUrl: values['redis-url'], redisPrefix: values['redis-prefix'] as string, profile, log, onProgress: bar });
   bar.finish();
   try {
     if (values['alerts-out']) await writeLines(values['alerts-out'], await run.alertsJsonl());

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { KafkaNameFields } from './kafka-names.schema.js';
 import { KafkaSessionFields } from './kafka-session.schema.js';
 import { DeadLetterLimits } from './dead-letter.schema.js';
 import { MllpLimits } from './mllp.schema.js';
+import { StateFields } from './state.schema.js';
 
 /** the MLLP limits as they are, with their defaults (config/mllp.schema.ts) */
 const mllp = MllpLimits.shape;
@@ -38,18 +40,11 @@ export const ServiceConfig = z.object({
   healthHost: z.string().default('127.0.0.1'),
   /** health and readiness endpoints: GET /healthz, GET /readyz; 0 picks a free port */
   healthPort: z.number().int().min(0).max(65535).default(8080),
-  /** embedded state (used when no redisUrl is given) */
-  dbPath: z.string().default('./data/sentinel.db'),
+  ...StateFields,
   /** host:port list; empty = no Kafka (MLLP messages go straight to the pipeline) */
   kafkaBrokers: z.array(z.string().regex(/^[^:,\s]+:\d+$/, 'host:port')).default([]),
-  kafkaTopic: z.string().default('hl7.inbound'),
-  kafkaDlqTopic: z.string().default('hl7.dlq'),
-  kafkaGroupId: z.string().default('poems-sentinel'),
-  kafkaPartitions: z.number().int().positive().default(6),
+  ...KafkaNameFields,
   ...KafkaSessionFields,
-  /** redis://host:port; set = timelines, alerts and the notification queue live in Redis */
-  redisUrl: z.string().url().optional(),
-  redisPrefix: z.string().default('sentinel:'),
   profilePath: z.string().optional(),
   /** how long SIGTERM waits for in-flight work before it gives up */
   shutdownTimeoutMs: z.number().int().positive().default(15_000),

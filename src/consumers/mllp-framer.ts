@@ -2,9 +2,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { decodeHl7Bytes, normaliseSegments, type TextEncoding } from '../hl7/text-encoding.js';
 
-const VT = 0x0b;
-const FS = 0x1c;
-const CR = 0x0d;
+/** MLLP release 2 block characters: a frame is VT, the message, FS CR (defined here once) */
+export const VT = 0x0b;
+export const FS = 0x1c;
+export const CR = 0x0d;
 /** a rejected span keeps this much of its start by default: enough to read MSH-10 for the AR, and to see what it was */
 export const REJECT_HEAD_BYTES = 4096;
 /** an HTTP request line, as a browser, a scanner or a misdirected health check sends it */

@@ -1,3 +1,4 @@
+import type { CompiledProfile } from '../extract/compiled-profile.js';
 import type { Outcome, Pipeline, RawMessage } from '../pipeline/ingest.js';
 import type { Durable } from '../store/timeline-store.js';
 import type { MllpHandler } from './mllp.consumer.js';
@@ -61,10 +62,12 @@ export async function retryWhileBusy<T>(step: () => Promise<T>, forMs: number): 
  * The MLLP handler in front of Kafka: AA once the broker has acknowledged the record with
  * acks=all. A message that cannot parse is still published (Kafka keeps the whole raw feed; the
  * consumer dead-letters it) and answered AR with its code, so the sender stops resending it.
+ * The record key is the patient key under the site's profile, the one the pipeline computes
+ * (its authorities by facility): otherwise one patient's messages could land in two partitions.
  */
-export function kafkaMllpHandler(producer: IngressProducer, topic: string): MllpHandler {
+export function kafkaMllpHandler(producer: IngressProducer, topic: string, profile: CompiledProfile): MllpHandler {
   return async (raw) => {
-    const result = await publishToIngress(producer, raw, topic);
+    const result = await publishToIngress(producer, raw, topic, profile);
     if (!result.unparseable) return { code: 'AA', message: result.message ?? null };
     return { code: 'AR', message: null, error: { code: result.unparseable.code, text: result.unparseable.detail } };
   };

@@ -9,6 +9,7 @@ import { buildAck, type AckCode, type AckInput } from '../hl7/ack.js';
 import type { Hl7Message } from '../hl7/message.js';
 import { parseMessage } from '../hl7/parse.js';
 import type { TextEncoding } from '../hl7/text-encoding.js';
+import type { RawMessage } from '../pipeline/ingest.js';
 import { FailureStreak } from './failure-streak.js';
 import { evictable, overdue, peerAddress, pickVictim, type CloseReason, type ConnectionView, type RefuseReason } from './mllp-connection-policy.js';
 import { decodeFrame, encodeFrame, MllpFramer, REJECT_HEAD_BYTES, spanOf, type FrameEvent, type RejectedSpan, type RejectReason } from './mllp-framer.js';
@@ -40,14 +41,6 @@ export const MllpListenerOptions = MllpLimits.extend({
 export type MllpListenerOptions = z.input<typeof MllpListenerOptions>;
 type Options = z.output<typeof MllpListenerOptions>;
 
-export interface MllpRaw {
-  text: string;
-  bytes: Buffer;
-  /** "mllp:<address>:<port>" of the peer */
-  origin: string;
-  receivedAt: string;
-}
-
 export interface MllpHandlerResult {
   code: AckCode;
   message: Hl7Message | null;
@@ -58,7 +51,8 @@ export interface MllpHandlerResult {
  * Decides the fate of one message and, with it, durability: the listener writes the ACK only
  * after the returned promise resolves, so an AA must mean "committed". A throw becomes AE.
  */
-export type MllpHandler = (raw: MllpRaw) => Promise<MllpHandlerResult>;
+/** `raw.origin` is "mllp:<address>:<port>" of the peer. */
+export type MllpHandler = (raw: RawMessage) => Promise<MllpHandlerResult>;
 
 /** The codes of what the listener itself rejects, before any handler sees it. */
 export type MllpRejectCode = 'HL7_FRAME_TOO_LARGE' | 'HL7_EMPTY_INPUT' | 'MLLP_ABANDONED_FRAME' | 'MLLP_INCOMPLETE_FRAME' | 'MLLP_UNFRAMED_BYTES' | 'MLLP_HTTP_REQUEST';

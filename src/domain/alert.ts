@@ -68,7 +68,14 @@ export const Notification = z.object({
   episode: z.number().int().positive(),
   patientKey: z.string(),
   tier: Tier,
-  event: z.enum(['created', 'escalated', 'reopened']),
+  /**
+   * created, escalated, reopened: a tier to tell the recipients about. status: the alert's status
+   * changed (withdrawn, acknowledged, dismissed, snoozed, open again) and channels that hold
+   * state (FHIR Flag, DetectedIssue, Task) are brought up to date; nobody new is told.
+   */
+  event: z.enum(['created', 'escalated', 'reopened', 'status']),
+  /** the alert's status, on `status` notifications */
+  status: AlertStatus.optional(),
   createdAt: z.string(),
 });
 export type Notification = z.infer<typeof Notification>;

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { KAFKA_NAMES } from '../config/kafka-names.schema.js';
+import { MllpLimits } from '../config/mllp.schema.js';
 import { SentinelError } from '../errors.js';
 import type { MllpClientTls } from '../transport/mllp-client.js';
 import type { FeederOptions, TargetSpec } from './feeder.js';
@@ -43,8 +45,8 @@ export const FEEDER_FLAGS = {
   'tls-key': { type: 'string' },
 } as const;
 
-/** The largest number of connections: the service's default connection limit is 64. */
-const MAX_CONNECTIONS = 64;
+/** The largest number of connections: the service's default connection limit (config/mllp.schema.ts). */
+const MAX_CONNECTIONS = MllpLimits.parse({}).maxConnections;
 
 type ParsedFlags = Omit<FeederOptions, 'log' | 'onProgress' | 'onAnswer'>;
 
@@ -75,7 +77,7 @@ export function feederOptionsFromFlags(flags: FeederFlags, inputs: string[]): Pa
   } else if (flags['to-kafka'] !== undefined) {
     const brokers = flags['to-kafka'].split(',').map((b) => b.trim()).filter(Boolean);
     if (brokers.length === 0 || !brokers.every((b) => /^[^:,\s]+:\d+$/.test(b))) problems.push(`--to-kafka needs host:port,... (got "${flags['to-kafka']}")`);
-    target = { kind: 'kafka', brokers, topic: flags['kafka-topic'] ?? 'hl7.inbound' };
+    target = { kind: 'kafka', brokers, topic: flags['kafka-topic'] ?? KAFKA_NAMES.topic };
   }
   if (target?.kind === 'kafka' && (flags.tls || flags['tls-ca'] || flags['tls-cert'] || flags['tls-key'])) problems.push('the --tls options apply to --to-mllp');
 

@@ -46,6 +46,20 @@ const TABLE_0357: Record<ErrorCode, readonly [string, string]> = {
   JOURNAL_MISMATCH: ['207', 'Application internal error'],
   TIMING_MISMATCH: ['207', 'Application internal error'],
   REPLAY_TARGET_UNAVAILABLE: ['207', 'Application internal error'],
+  DELIVERY_REFUSED: ['207', 'Application internal error'],
+  DELIVERY_FAILED: ['207', 'Application internal error'],
+  DELIVERY_NO_CHANNEL: ['207', 'Application internal error'],
+  DELIVERY_ALERT_MISSING: ['207', 'Application internal error'],
+  // inbox (HTTP) codes: never sent in an ACK; listed because the table names every code
+  INBOX_UNAUTHENTICATED: ['207', 'Application internal error'],
+  INBOX_LOGIN_FAILED: ['207', 'Application internal error'],
+  INBOX_RATE_LIMITED: ['207', 'Application internal error'],
+  INBOX_FORBIDDEN: ['207', 'Application internal error'],
+  INBOX_CSRF: ['207', 'Application internal error'],
+  INBOX_NOT_FOUND: ['207', 'Application internal error'],
+  INBOX_BAD_REQUEST: ['207', 'Application internal error'],
+  INBOX_ALERT_CHANGED: ['207', 'Application internal error'],
+  INBOX_INTERNAL: ['207', 'Application internal error'],
   // a warning: the message was accepted (never sent as AE/AR)
   CONTROL_ID_REUSED: ['0', 'Message accepted'],
 };

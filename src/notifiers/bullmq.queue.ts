@@ -1,7 +1,8 @@
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Notification } from '../domain/alert.js';
-import { PermanentDeliveryError, type AlertQueue } from './alert-queue.js';
+import { PermanentDeliveryError, type AlertQueue, type NotificationHandler } from './alert-queue.js';
+import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 
 export interface BullmqAlertQueueOptions {
   /** the queue's connection (the caller's, never closed here); the worker gets a duplicate */
@@ -10,45 +11,62 @@ export interface BullmqAlertQueueOptions {
   queueName?: string;
   /** BullMQ key prefix; default `sentinel:bull` (keys are `<prefix>:<queueName>:…`) */
   prefix?: string;
-  /** deliveries before a notification is dead; default 11 */
+  /** attempts before a notification is dead; default retry-policy.ts (16) */
   attempts?: number;
-  /** first back-off in ms, doubled on every retry; default 1000 */
+  /** first back-off in ms, doubled on every retry; default retry-policy.ts (1000) */
   backoffMs?: number;
-  /**
-   * how long one `drain` keeps its worker for retries that are in back-off; default 0: a drain
-   * delivers what is due and returns, a later drain picks the retries up
-   */
+  /** how long `drain` also waits for retries that are in back-off; default 0 (what is due only) */
   retryWithinDrainMs?: number;
-  /** parallel deliveries within one drain; default 1 */
+  /** parallel deliveries of the worker; default 1 */
   concurrency?: number;
   /** how often `drain` checks whether work is left, in ms; default 20 */
   pollMs?: number;
+  /**
+   * how long a job's lock lasts without renewal (BullMQ lockDuration); default 30 s. A worker
+   * that dies mid-delivery holds its job this long before the stalled check gives it to another.
+   */
+  lockMs?: number;
+  /** how often the worker looks for stalled jobs (BullMQ stalledInterval); default 30 s */
+  stalledCheckMs?: number;
 }
 
 /**
- * The distributed AlertQueue on BullMQ. The job id is the notification key (made safe for BullMQ,
- * see `jobIdOf`): BullMQ ignores an `add` whose id exists, and completed and failed jobs are kept
- * (removeOnComplete/removeOnFail false), so a key already queued, delivered or dead is never
- * queued again. The kept jobs are the ledger `counts()` reads, like the SQLite outbox.
+ * The distributed AlertQueue on BullMQ, with ONE long-lived Worker per queue (started by `start`
+ * or the first `drain`, closed by `stop`/`close`): BullMQ's model, where the worker blocks on
+ * Redis for the next job instead of being built per poll.
  *
- * Retries: with the defaults (11 attempts, exponential back-off from 1 s) the waits are
- * 1, 2, 4 … 512 s, so a notification is retried for about 17 minutes (1023 s) before it is dead.
- * A `PermanentDeliveryError` becomes BullMQ's UnrecoverableError: dead at once, no retry.
+ * The job id is the notification key (made safe for BullMQ, see `jobIdOf`): BullMQ ignores an
+ * `add` whose id exists, and completed and failed jobs are kept (removeOnComplete/removeOnFail
+ * false), so a key already queued, delivered or dead is never queued again. The kept failed jobs
+ * are the queue's dead-letter view (`counts().dead`, `requeue`); the delivery ledger holds the
+ * per-recipient detail.
+ *
+ * Retries follow retry-policy.ts: exponential back-off from `backoffMs`, `attempts` in all. A
+ * `PermanentDeliveryError` becomes BullMQ's UnrecoverableError: dead at once, no retry.
  */
 export class BullmqAlertQueue implements AlertQueue {
   private readonly queue: Queue<Notification>;
   private readonly opts: Required<Omit<BullmqAlertQueueOptions, 'connection'>> & { connection: Redis };
   private workerConnection: Redis | null = null;
+  private worker: Worker<Notification> | undefined;
+  private handle: NotificationHandler | undefined;
+  private inFlight = 0;
+  /** the worker has fetched at least once: "nothing waiting" before that may mean "not promoted yet" */
+  private fetched = false;
+  private completed = 0;
+  private readonly errors: Error[] = [];
 
   constructor(options: BullmqAlertQueueOptions) {
     this.opts = {
       queueName: 'notifications',
       prefix: 'sentinel:bull',
-      attempts: 11,
-      backoffMs: 1000,
+      attempts: DEFAULT_RETRY_POLICY.attempts,
+      backoffMs: DEFAULT_RETRY_POLICY.backoffMs,
       retryWithinDrainMs: 0,
       concurrency: 1,
       pollMs: 20,
+      lockMs: 30_000,
+      stalledCheckMs: 30_000,
       ...options,
     };
     this.queue = new Queue<Notification>(this.opts.queueName, {
@@ -67,67 +85,71 @@ export class BullmqAlertQueue implements AlertQueue {
     await this.queue.add('notification', n, { jobId: jobIdOf(n.key) });
   }
 
-  async drain(deliver: (n: Notification) => Promise<void>): Promise<number> {
-    let delivered = 0;
-    let inFlight = 0;
-    // the worker's first fetch promotes delayed jobs that are due: until it has fetched, "nothing
-    // waiting" may only mean "nothing promoted yet"
-    let fetched = false;
-    const errors: Error[] = [];
-    const worker = new Worker<Notification>(
-      this.opts.queueName,
-      async (job) => {
-        const n = Notification.parse(job.data);
-        try {
-          await deliver(n);
-        } catch (err) {
-          if (err instanceof PermanentDeliveryError) throw new UnrecoverableError(`${err.name}: ${err.message}`);
-          throw err;
-        }
-        delivered += 1;
-      },
-      {
-        connection: this.connectionForWorker(),
-        prefix: this.opts.prefix,
-        concurrency: this.opts.concurrency,
-        autorun: false,
-      },
-    );
-    worker.on('active', () => { fetched = true; inFlight += 1; });
-    worker.on('drained', () => { fetched = true; });
-    worker.on('completed', () => { inFlight -= 1; });
-    worker.on('failed', () => { inFlight -= 1; });
-    worker.on('error', (err) => { errors.push(err); });
-    const running = worker.run();
+  /**
+   * Starts the worker (once; later calls only replace the handler, which the worker reads per
+   * job). Deliveries run until `stop`.
+   */
+  start(handle: NotificationHandler): void {
+    this.handle = handle;
+    if (this.worker) return;
+    const worker = new Worker<Notification>(this.opts.queueName, (job) => this.process(job), {
+      connection: this.connectionForWorker(),
+      prefix: this.opts.prefix,
+      concurrency: this.opts.concurrency,
+      lockDuration: this.opts.lockMs,
+      stalledInterval: this.opts.stalledCheckMs,
+    });
+    worker.on('active', () => { this.fetched = true; this.inFlight += 1; });
+    worker.on('drained', () => { this.fetched = true; });
+    worker.on('completed', () => { this.inFlight -= 1; this.completed += 1; });
+    worker.on('failed', (job) => { if (job) this.inFlight -= 1; });
+    worker.on('error', (err) => { this.errors.push(err); });
+    this.worker = worker;
+  }
+
+  private async process(job: Job<Notification>): Promise<void> {
+    const n = Notification.parse(job.data);
+    const attempt = job.attemptsMade + 1;
+    const handle = this.handle;
+    if (!handle) throw new Error('no handler: start() was not called');
     try {
-      await this.untilIdle(() => ({ fetched, inFlight, failed: errors.length > 0 }), Date.now() + this.opts.retryWithinDrainMs);
-    } finally {
-      await worker.close();
-      await running;
+      await handle(n, { attempt, final: attempt >= (job.opts.attempts ?? 1) });
+    } catch (err) {
+      if (err instanceof PermanentDeliveryError) throw new UnrecoverableError(`${err.name}: ${err.message}`);
+      throw err;
     }
-    if (errors.length > 0) throw errors[0];
-    return delivered;
   }
 
   /**
-   * Resolves once the worker has fetched at least once, nothing is waiting and nothing is being
-   * delivered: no job active in Redis, or none held by this drain's worker (jobs of other
-   * instances, or stale locks of a crashed one, do not hold the drain up). Jobs in back-off are
-   * waited for until `retryUntil`. A worker error (Redis gone) ends the wait.
+   * Starts the worker with `handle` if it is not running, then resolves once nothing is waiting
+   * and nothing is being delivered by this worker (jobs of other instances, or stale locks of a
+   * crashed one, do not hold it up); retries in back-off are waited for `retryWithinDrainMs`.
+   * The worker keeps running afterwards. Returns the jobs completed meanwhile.
    */
-  private async untilIdle(worker: () => { fetched: boolean; inFlight: number; failed: boolean }, retryUntil: number): Promise<void> {
+  async drain(handle: NotificationHandler): Promise<number> {
+    const before = this.completed;
+    this.start(handle);
+    const errorsBefore = this.errors.length;
+    const retryUntil = Date.now() + this.opts.retryWithinDrainMs;
     for (;;) {
-      const w = worker();
-      if (w.failed) return;
-      if (w.fetched) {
+      if (this.errors.length > errorsBefore) throw this.errors[errorsBefore];
+      if (this.fetched) {
         const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
         const due = (c.waiting ?? 0) + (c.prioritized ?? 0);
-        const busy = (c.active ?? 0) > 0 && worker().inFlight > 0;
+        const busy = (c.active ?? 0) > 0 && this.inFlight > 0;
         const retrying = (c.delayed ?? 0) > 0 && Date.now() < retryUntil;
-        if (due === 0 && !busy && !retrying) return;
+        if (due === 0 && !busy && !retrying) return this.completed - before;
       }
       await new Promise((resolve) => setTimeout(resolve, this.opts.pollMs));
     }
+  }
+
+  /** Closes the worker: a job in flight finishes first (BullMQ's graceful close). */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.fetched = false;
+    if (worker) await worker.close();
   }
 
   async counts(): Promise<{ pending: number; delivered: number; dead: number }> {
@@ -140,8 +162,17 @@ export class BullmqAlertQueue implements AlertQueue {
     };
   }
 
-  /** Closes the queue and the worker's connection; the caller's connection stays open. */
+  /** The dead job of `key` back to waiting, with its attempts renewed. */
+  async requeue(key: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobIdOf(key));
+    if (!job || !(await job.isFailed())) return false;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
+  }
+
+  /** Stops the worker, closes the queue and the worker's connection; the caller's connection stays open. */
   async close(): Promise<void> {
+    await this.stop();
     await this.queue.close();
     if (this.workerConnection) await this.workerConnection.quit();
     this.workerConnection = null;

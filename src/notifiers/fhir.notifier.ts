@@ -20,6 +20,8 @@ const TransactionResponse = z.object({
  */
 export class FhirNotifier implements Notifier {
   readonly channel = 'fhir';
+  /** Flag, DetectedIssue and Task follow the alert's status (status notifications) */
+  readonly holdsState = true;
   private readonly log: Logger | undefined;
 
   constructor(private readonly config: FhirChannelConfig, deps: { log?: Logger } = {}) {

@@ -1,14 +1,31 @@
 import { Notification } from '../domain/alert.js';
 import type { SqliteDatabase } from '../store/sqlite-database.js';
-import { PermanentDeliveryError, type AlertQueue } from './alert-queue.js';
+import { PermanentDeliveryError, type AlertQueue, type NotificationHandler } from './alert-queue.js';
+import { backoffAfter, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
-/** Attempts before a notification is dead: with the back-off below (2, 4 … 128 s), about 4 minutes in all. */
-const MAX_ATTEMPTS = 8;
-const backoffMs = (attempt: number): number => 2 ** attempt * 1000;
+export interface LocalAlertQueueOptions {
+  retry?: RetryPolicy;
+  /** how often the running poller looks for due notifications; default 1000 ms */
+  pollMs?: number;
+}
 
-/** The embedded AlertQueue: an outbox table in the same SQLite file as the alerts. */
+/**
+ * The embedded AlertQueue: an outbox table in the same SQLite file as the alerts, so a
+ * notification is committed with the alert that made it. `start` polls it; a failed attempt
+ * waits its back-off in `next_attempt_at` (retry-policy.ts, the same as BullMQ's).
+ */
 export class LocalAlertQueue implements AlertQueue {
-  constructor(private readonly sql: SqliteDatabase, private readonly clock: () => Date = () => new Date()) {}
+  private readonly retry: RetryPolicy;
+  private readonly pollMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  /** passes run one at a time: the poller's and explicit drains never interleave */
+  private passes: Promise<number> = Promise.resolve(0);
+  private running = false;
+
+  constructor(private readonly sql: SqliteDatabase, private readonly clock: () => Date = () => new Date(), options: LocalAlertQueueOptions = {}) {
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.pollMs = options.pollMs ?? 1000;
+  }
 
   async enqueue(n: Notification): Promise<void> {
     this.sql.write();
@@ -17,32 +34,65 @@ export class LocalAlertQueue implements AlertQueue {
       .run(n.key, JSON.stringify(n), n.createdAt, n.createdAt);
   }
 
-  async drain(deliver: (n: Notification) => Promise<void>): Promise<number> {
+  start(handle: NotificationHandler): void {
+    if (this.running) return;
+    this.running = true;
+    const tick = (): void => {
+      void this.drain(handle).finally(() => {
+        if (this.running) this.timer = setTimeout(tick, this.pollMs);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.passes.catch(() => 0);
+  }
+
+  drain(handle: NotificationHandler): Promise<number> {
+    const pass = this.passes.catch(() => 0).then(() => this.pass(handle));
+    this.passes = pass;
+    return pass;
+  }
+
+  private async pass(handle: NotificationHandler): Promise<number> {
     const now = this.clock().toISOString();
     const due = this.sql.db
-      .prepare("SELECT key, body, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at")
+      .prepare("SELECT key, body, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, key")
       .all(now) as { key: string; body: string; attempts: number }[];
-    let delivered = 0;
+    let done = 0;
     for (const row of due) {
       const n = Notification.parse(JSON.parse(row.body));
+      const attempt = row.attempts + 1;
       try {
-        await deliver(n);
-        this.mark(row.key, 'delivered', row.attempts + 1, now, null);
-        delivered += 1;
+        await handle(n, { attempt, final: attempt >= this.retry.attempts });
+        this.mark(row.key, 'delivered', attempt, now, null);
+        done += 1;
       } catch (err) {
-        const attempts = row.attempts + 1;
-        const dead = err instanceof PermanentDeliveryError || attempts >= MAX_ATTEMPTS;
-        const next = new Date(this.clock().getTime() + backoffMs(attempts)).toISOString();
-        this.mark(row.key, dead ? 'dead' : 'pending', attempts, next, String(err));
+        const dead = err instanceof PermanentDeliveryError || attempt >= this.retry.attempts;
+        const next = new Date(this.clock().getTime() + backoffAfter(attempt, this.retry)).toISOString();
+        this.mark(row.key, dead ? 'dead' : 'pending', attempt, next, String(err));
       }
+      // each outcome is committed as it happens: a crash re-delivers at most the one in flight
+      await this.sql.flush();
     }
-    await this.sql.flush();
-    return delivered;
+    return done;
   }
 
   private mark(key: string, status: string, attempts: number, next: string, error: string | null): void {
     this.sql.write();
     this.sql.db.prepare('UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE key = ?').run(status, attempts, next, error, key);
+  }
+
+  async requeue(key: string): Promise<boolean> {
+    this.sql.write();
+    const changed = this.sql.db
+      .prepare("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE key = ? AND status = 'dead'")
+      .run(this.clock().toISOString(), key).changes > 0;
+    await this.sql.flush();
+    return changed;
   }
 
   async counts(): Promise<{ pending: number; delivered: number; dead: number }> {

@@ -22,6 +22,11 @@ export interface DeliveryReceipt {
  */
 export interface Notifier {
   readonly channel: string;
+  /**
+   * true for a channel whose peer keeps the alert's state (FHIR Flag, DetectedIssue, Task): it
+   * also gets `status` notifications when the alert is withdrawn, acknowledged or dismissed
+   */
+  readonly holdsState?: boolean;
   deliver(delivery: Delivery): Promise<DeliveryReceipt>;
   close?(): Promise<void>;
 }

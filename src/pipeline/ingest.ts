@@ -45,7 +45,8 @@ export interface PipelineDeps {
   timeline: TimelineStore;
   alerts: AlertStore;
   deadLetters: DeadLetterStore;
-  queue: AlertQueue;
+  /** the pipeline only enqueues; delivering is the dispatcher's */
+  queue: Pick<AlertQueue, 'enqueue'>;
   profile: CompiledProfile;
   clock: () => Date;
   newId: () => string;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { STATE_DEFAULTS } from '../config/state.schema.js';
 import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';
@@ -105,7 +106,7 @@ export class RedisAlertStore implements AlertStore {
   private readonly k: { bodies: string; index: string; byUpdated: string; slotOf: string };
 
   constructor(private readonly redis: Redis, options: RedisAlertStoreOptions = {}) {
-    const p = options.prefix ?? 'sentinel:';
+    const p = options.prefix ?? STATE_DEFAULTS.redisPrefix;
     this.k = { bodies: `${p}alerts`, index: `${p}alerts:by-patient-rule`, byUpdated: `${p}alerts:by-updated`, slotOf: `${p}alerts:slot` };
     redis.defineCommand('poemsSentinelPutAlertV3', { numberOfKeys: 4, lua: PUT_ALERT_LUA });
     this.cmd = redis as unknown as Commands;
@@ -163,7 +164,7 @@ export class RedisDeadLetterStore implements DeadLetterStore, DeadLetterSpace {
   private readonly counter: string;
 
   constructor(private readonly redis: Redis, options: RedisAlertStoreOptions = {}) {
-    const p = options.prefix ?? 'sentinel:';
+    const p = options.prefix ?? STATE_DEFAULTS.redisPrefix;
     this.list_ = `${p}dead-letters`;
     this.counter = `${p}dead-letters:seq`;
     redis.defineCommand('poemsSentinelAddDeadLetterV1', { numberOfKeys: 2, lua: ADD_DEAD_LETTER_LUA });

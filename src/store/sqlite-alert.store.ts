@@ -10,11 +10,13 @@ const LETTER_SIZE = 'length(bytes) + length(CAST(detail AS BLOB)) + length(CAST(
 
 export class SqliteAlertStore implements AlertStore {
   private readonly byPatient: Statement;
+  private readonly versionOf: Statement;
   private readonly upsert: Statement;
 
   constructor(private readonly sql: SqliteDatabase) {
     this.byPatient = sql.db.prepare('SELECT body FROM alerts WHERE patient_key = ? AND rule_id = ?');
-    this.upsert = sql.db.prepare('INSERT OR REPLACE INTO alerts (id, patient_key, rule_id, status, tier, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.versionOf = sql.db.prepare('SELECT version, body FROM alerts WHERE patient_key = ? AND rule_id = ?');
+    this.upsert = sql.db.prepare('INSERT OR REPLACE INTO alerts (id, patient_key, rule_id, status, tier, updated_at, body, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   }
 
   async get(patient: PatientKey, ruleId: string): Promise<Alert | null> {
@@ -29,7 +31,11 @@ export class SqliteAlertStore implements AlertStore {
 
   async put(alert: Alert): Promise<void> {
     this.sql.write();
-    this.upsert.run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
+    this.write(alert);
+  }
+
+  private write(alert: Alert): void {
+    this.upsert.run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert), alert.version);
   }
 
   async replace(alert: Alert, expectedVersion: number | null): Promise<boolean> {
@@ -37,10 +43,11 @@ export class SqliteAlertStore implements AlertStore {
     const db = this.sql.db;
     // one synchronous step: nothing can interleave between the check and the write
     return db.transaction(() => {
-      const row = this.byPatient.get(alert.patientKey, alert.rule) as { body: string } | undefined;
-      const stored = row === undefined ? null : (JSON.parse(row.body) as Alert).version;
+      // compare the version column, not the body (issue 7 item 3); NULL: written before the column
+      const row = this.versionOf.get(alert.patientKey, alert.rule) as { version: number | null; body: string } | undefined;
+      const stored = row === undefined ? null : (row.version ?? (JSON.parse(row.body) as Alert).version);
       if (stored !== expectedVersion) return false;
-      this.upsert.run(alert.id, alert.patientKey, alert.rule, alert.status, alert.tier, alert.updatedAt, JSON.stringify(alert));
+      this.write(alert);
       return true;
     })();
   }

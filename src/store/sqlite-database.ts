@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Durable } from './timeline-store.js';
+import type { Durable } from './ports/durable.port.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -15,12 +15,12 @@ CREATE TABLE IF NOT EXISTS results (
   patient_key TEXT NOT NULL, result_key TEXT NOT NULL, status TEXT NOT NULL,
   message_time TEXT NOT NULL, seq INTEGER NOT NULL, findings TEXT NOT NULL,
   status_class TEXT NOT NULL DEFAULT 'final', observed_at TEXT NOT NULL DEFAULT '',
-  notes TEXT NOT NULL DEFAULT '[]', measurement TEXT,
+  notes TEXT NOT NULL DEFAULT '[]', measurement TEXT, first_seen TEXT NOT NULL DEFAULT '{}',
   PRIMARY KEY (patient_key, result_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS merges (prior TEXT PRIMARY KEY, survivor TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, patient_key TEXT NOT NULL, rule_id TEXT NOT NULL, status TEXT NOT NULL,
-  tier TEXT NOT NULL, updated_at TEXT NOT NULL, body TEXT NOT NULL);
+  tier TEXT NOT NULL, updated_at TEXT NOT NULL, body TEXT NOT NULL, version INTEGER);
 CREATE UNIQUE INDEX IF NOT EXISTS alerts_patient_rule ON alerts (patient_key, rule_id);
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY, received_at TEXT NOT NULL, origin TEXT NOT NULL, code TEXT NOT NULL,
@@ -65,7 +65,9 @@ export class SqliteDatabase implements Durable {
       for (const [name, decl] of Object.entries(missing)) if (!have.has(name)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${decl}`);
     };
     add('messages', { content_hash: "TEXT NOT NULL DEFAULT ''" });
-    add('results', { status_class: "TEXT NOT NULL DEFAULT 'final'", observed_at: "TEXT NOT NULL DEFAULT ''", notes: "TEXT NOT NULL DEFAULT '[]'", measurement: 'TEXT' });
+    // NULL for alerts written before the column: their version is read from the body
+    add('alerts', { version: 'INTEGER' });
+    add('results', { status_class: "TEXT NOT NULL DEFAULT 'final'", observed_at: "TEXT NOT NULL DEFAULT ''", notes: "TEXT NOT NULL DEFAULT '[]'", measurement: 'TEXT', first_seen: "TEXT NOT NULL DEFAULT '{}'" });
   }
 
   /**

@@ -4,11 +4,11 @@ import type { PatientKey } from '../domain/patient-key.js';
 import type { MessageEffects, ResultVersion } from '../domain/result.js';
 import type { Timeline } from '../domain/timeline.js';
 import { planVersion } from './policy/apply-plan.js';
-import type { StoredVersion } from './policy/stored-version.js';
+import { planMerge, reevaluated } from './policy/merge-plan.js';
+import type { FirstSeen, StoredVersion } from './policy/stored-version.js';
 import { timelineFromRows } from './policy/timeline-view.js';
-import { isNewer } from './policy/version-order.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import type { ApplyResult, MessageId, TimelineStore } from './timeline-store.js';
+import type { ApplyResult, MessageId, TimelineStore } from './ports/timeline-store.port.js';
 
 interface ResultRow {
   result_key: string;
@@ -20,12 +20,23 @@ interface ResultRow {
   findings: string;
   notes: string;
   measurement: string | null;
+  first_seen: string;
 }
 
-const COLUMNS = 'result_key, status, status_class, message_time, seq, observed_at, findings, notes, measurement';
+const COLUMNS = 'result_key, status, status_class, message_time, seq, observed_at, findings, notes, measurement, first_seen';
 
 function stored(r: ResultRow): StoredVersion {
-  return { status: r.status, statusClass: r.status_class, messageTime: r.message_time, seq: r.seq, observedAt: r.observed_at, findings: r.findings, notes: r.notes, measurement: r.measurement };
+  return {
+    status: r.status,
+    statusClass: r.status_class,
+    messageTime: r.message_time,
+    seq: r.seq,
+    observedAt: r.observed_at,
+    firstSeen: r.first_seen === '{}' ? {} : (JSON.parse(r.first_seen) as FirstSeen),
+    findings: r.findings,
+    notes: r.notes,
+    measurement: r.measurement,
+  };
 }
 
 /** The embedded TimelineStore. Synchronous SQLite underneath; async to honour the port. */
@@ -41,7 +52,7 @@ export class SqliteTimelineStore implements TimelineStore {
       insertReuse: db.prepare('INSERT OR IGNORE INTO message_reuses (facility, control_id, content_hash) VALUES (?, ?, ?)'),
       getResult: db.prepare(`SELECT ${COLUMNS} FROM results WHERE patient_key = ? AND result_key = ?`),
       putResult: db.prepare(
-        'INSERT OR REPLACE INTO results (patient_key, result_key, status, status_class, message_time, seq, observed_at, findings, notes, measurement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO results (patient_key, result_key, status, status_class, message_time, seq, observed_at, findings, notes, measurement, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       patientResults: db.prepare(`SELECT ${COLUMNS} FROM results WHERE patient_key = ?`),
       deleteResults: db.prepare('DELETE FROM results WHERE patient_key = ?'),
@@ -81,8 +92,7 @@ export class SqliteTimelineStore implements TimelineStore {
       // the prior key now resolves to the survivor: only the survivor is re-evaluated
       touched.add(survivor);
     }
-    // a key touched earlier in this message may have been merged away by its end
-    return { duplicate: false, patients: [...new Set([...touched].map((p) => this.resolveSync(p)))], merges, controlIdReused: seen === 'reused' };
+    return { duplicate: false, patients: reevaluated(touched, (p) => this.resolveSync(p)), merges, controlIdReused: seen === 'reused' };
   }
 
   /**
@@ -100,8 +110,7 @@ export class SqliteTimelineStore implements TimelineStore {
 
   /** Latest version wins (spec §2); returns whether the patient's timeline changed. */
   private applyVersion(patient: PatientKey, v: ResultVersion): boolean {
-    const old = this.q.getResult!.get(patient, v.resultKey) as ResultRow | undefined;
-    const plan = planVersion(old && stored(old), v, this.seq + 1);
+    const plan = planVersion(this.storedOf(patient, v.resultKey), v, this.seq + 1);
     if (plan === null) return false;
     this.seq += 1;
     this.put(patient, v.resultKey, plan.row);
@@ -109,21 +118,22 @@ export class SqliteTimelineStore implements TimelineStore {
   }
 
   private put(patient: PatientKey, resultKey: string, r: StoredVersion): void {
-    this.q.putResult!.run(patient, resultKey, r.status, r.statusClass, r.messageTime, r.seq, r.observedAt, r.findings, r.notes, r.measurement);
+    this.q.putResult!.run(patient, resultKey, r.status, r.statusClass, r.messageTime, r.seq, r.observedAt, r.findings, r.notes, r.measurement, JSON.stringify(r.firstSeen));
   }
 
-  /** Moves every result of `prior` to `survivor`, the newer version winning per result key. */
+  /** Spec §2 merge (policy/merge-plan.ts): the survivor takes the newer version per result key. */
   private merge(prior: PatientKey, survivor: PatientKey): void {
-    for (const row of this.q.patientResults!.all(prior) as ResultRow[]) {
-      const old = this.q.getResult!.get(survivor, row.result_key) as ResultRow | undefined;
-      const moving = stored(row);
-      if (old && !isNewer(moving, stored(old))) continue;
-      this.put(survivor, row.result_key, moving);
-    }
+    const rows = (this.q.patientResults!.all(prior) as ResultRow[]).map((r) => [r.result_key, stored(r)] as const);
+    for (const [resultKey, row] of planMerge(rows, (rk) => this.storedOf(survivor, rk))) this.put(survivor, resultKey, row);
     this.q.deleteResults!.run(prior);
     this.q.putMerge!.run(prior, survivor);
     // keep merge chains one hop long: whatever pointed at prior now points at survivor
     this.q.repointMerges!.run(survivor, prior);
+  }
+
+  private storedOf(patient: PatientKey, resultKey: string): StoredVersion | undefined {
+    const row = this.q.getResult!.get(patient, resultKey) as ResultRow | undefined;
+    return row && stored(row);
   }
 
   private resolveSync(patient: PatientKey): PatientKey {

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -10,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkajsTransport } from '../../src/consumers/kafka/kafkajs.transport.js';
 import { expectedOutcomes, generateFeed } from '../../src/generate/synthetic-feed.js';
 import { RedisAlertStore } from '../../src/store/redis-alert.store.js';
-import { MllpClient, MllpTimeoutError } from '../support/mllp-client.js';
+import { MllpClient, MllpTimeoutError } from '../../testkit/mllp.js';
+import { freePort } from '../../testkit/ports.js';
 import { killServiceProcesses, REPO_ROOT, startServiceProcess, until, type ServiceExit, type ServiceProcess } from '../support/service-process.js';
 import { outcomeMismatches } from '../support/outcomes.js';
 import { kafkaService, redisService } from '../support/services.js';
@@ -35,17 +35,6 @@ const OUTAGE_SEND_MS = 3_000;
  *  retries run inside the producer's bounded retries), so the AE is seen rather than a timeout */
 const OUTAGE_ACK_TIMEOUT_MS = 30_000;
 const SCRIPT_TIMEOUT_MS = 80_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs infra/kafka/<script>.sh with the test broker's environment; rejects with its output on failure. */
 function brokerScript(script: 'start' | 'stop', env: Record<string, string>): Promise<number> {

@@ -4,8 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { notificationKey, type Notification } from '../../src/domain/alert.js';
 import { PermanentDeliveryError } from '../../src/notifiers/alert-queue.js';
 import { BullmqAlertQueue, jobIdOf, type BullmqAlertQueueOptions } from '../../src/notifiers/bullmq.queue.js';
-import { deleteByPrefix } from '../support/redis.js';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { redisService } from '../support/services.js';
+import { until } from '../support/wait.js';
 
 const redis = await redisService();
 /** every key these tests write starts with this; afterAll deletes them by prefix */
@@ -65,10 +66,11 @@ describe.skipIf(!redis.available)(`the BullMQ alert queue${redis.available ? '' 
     await q.enqueue({ ...n, createdAt: '2025-01-02T00:00:00.000Z' });
     expect(await q.counts()).toEqual({ pending: 1, delivered: 0, dead: 0 });
     const got: Notification[] = [];
-    expect(await q.drain(async (x) => { got.push(x); })).toBe(1);
+    const handle = async (x: Notification): Promise<void> => { got.push(x); };
+    expect(await q.drain(handle)).toBe(1);
     expect(got).toEqual([n]);
     await q.enqueue(n);
-    expect(await q.drain(async (x) => { got.push(x); })).toBe(0);
+    expect(await q.drain(handle)).toBe(0);
     expect(got).toHaveLength(1);
     expect(await q.counts()).toEqual({ pending: 0, delivered: 1, dead: 0 });
   });
@@ -83,32 +85,34 @@ describe.skipIf(!redis.available)(`the BullMQ alert queue${redis.available ? '' 
     expect(await q.drain(async () => { throw new Error('nothing left to deliver'); })).toBe(0);
   });
 
-  it('retries a failing delivery with back-off, then delivers it', async () => {
+  it('retries a failing delivery with back-off, telling the handler which attempt it is, then delivers it', async () => {
     const q = make();
     await q.enqueue(notification('H|1'));
-    let calls = 0;
-    const delivered = await q.drain(async () => {
-      calls += 1;
-      if (calls < 3) throw new Error('receiver unavailable');
+    const attempts: [number, boolean][] = [];
+    const delivered = await q.drain(async (_n, a) => {
+      attempts.push([a.attempt, a.final]);
+      if (a.attempt < 3) throw new Error('receiver unavailable');
     });
     expect(delivered).toBe(1);
-    expect(calls).toBe(3);
+    expect(attempts).toEqual([[1, false], [2, false], [3, true]]);
     expect(await q.counts()).toEqual({ pending: 0, delivered: 1, dead: 0 });
   });
 
-  it('leaves a retry in back-off to the next drain when the drain does not wait for it', async () => {
+  it('keeps ONE long-lived worker: after a drain it goes on delivering new notifications and retries in back-off', async () => {
     const q = make({ retryWithinDrainMs: 0, backoffMs: 50 });
-    await q.enqueue(notification('H|1'));
+    const got: string[] = [];
     let calls = 0;
-    const deliver = async (): Promise<void> => {
+    const handle = async (n: Notification): Promise<void> => {
       calls += 1;
       if (calls === 1) throw new Error('receiver unavailable');
+      got.push(n.patientKey);
     };
-    expect(await q.drain(deliver)).toBe(0);
-    expect(await q.counts()).toEqual({ pending: 1, delivered: 0, dead: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await q.drain(deliver)).toBe(1);
-    expect(await q.counts()).toEqual({ pending: 0, delivered: 1, dead: 0 });
+    await q.enqueue(notification('H|1'));
+    expect(await q.drain(handle)).toBe(0); // the retry waits in back-off; drain does not wait for it
+    await q.enqueue(notification('H|2'));
+    await until('both delivered by the running worker', () => got.length === 2, 10_000, 20);
+    expect(got.sort()).toEqual(['H|1', 'H|2']);
+    expect(await q.counts()).toEqual({ pending: 0, delivered: 2, dead: 0 });
   });
 
   it('does not retry a PermanentDeliveryError: the notification is dead at once', async () => {
@@ -125,15 +129,44 @@ describe.skipIf(!redis.available)(`the BullMQ alert queue${redis.available ? '' 
     expect(await q.counts()).toEqual({ pending: 0, delivered: 1, dead: 1 });
   });
 
-  it('declares a notification dead after the last attempt', async () => {
+  it('declares a notification dead after the last attempt, and requeues it with its attempts renewed', async () => {
     const q = make({ attempts: 3 });
-    await q.enqueue(notification('H|1'));
+    const n = notification('H|1');
+    await q.enqueue(n);
     let calls = 0;
-    expect(await q.drain(async () => {
+    let down = true;
+    const handle = async (): Promise<void> => {
       calls += 1;
-      throw new Error('still down');
-    })).toBe(0);
+      if (down) throw new Error('still down');
+    };
+    expect(await q.drain(handle)).toBe(0);
     expect(calls).toBe(3);
     expect(await q.counts()).toEqual({ pending: 0, delivered: 0, dead: 1 });
+    down = false;
+    expect(await q.requeue(n.key)).toBe(true);
+    expect(await q.drain(handle)).toBe(1);
+    expect(calls).toBe(4);
+    expect(await q.requeue(n.key)).toBe(false); // delivered, not dead
+    expect(await q.requeue('no-such-key')).toBe(false);
+    expect(await q.counts()).toEqual({ pending: 0, delivered: 1, dead: 0 });
+  });
+
+  it('lets a delivery in flight finish when it stops', async () => {
+    const q = make();
+    await q.enqueue(notification('H|1'));
+    let release: () => void = () => {};
+    let started = false;
+    const done: string[] = [];
+    q.start(async (n) => {
+      started = true;
+      await new Promise<void>((resolve) => { release = resolve; });
+      done.push(n.key);
+    });
+    await until('the delivery started', () => started, 10_000, 10);
+    const stopping = q.stop();
+    release();
+    await stopping;
+    expect(done).toHaveLength(1);
+    expect(await q.counts()).toEqual({ pending: 0, delivered: 1, dead: 0 });
   });
 });

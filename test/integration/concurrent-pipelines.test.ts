@@ -7,7 +7,7 @@ import { generateFeed } from '../../src/generate/synthetic-feed.js';
 import { buildPipeline } from '../../src/app/pipeline.js';
 import type { Pipeline } from '../../src/pipeline/ingest.js';
 import { redisState, type ServiceState } from '../../src/app/state.js';
-import { deleteByPrefix } from '../support/redis.js';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { redisService } from '../support/services.js';
 
 const redis = await redisService();

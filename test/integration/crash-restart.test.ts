@@ -17,7 +17,7 @@ import { expectedOutcomes, generateFeed } from '../../src/generate/synthetic-fee
 import { parseMessage } from '../../src/hl7/parse.js';
 import { startEmbedded } from '../../src/app/embedded.js';
 import { RedisAlertStore } from '../../src/store/redis-alert.store.js';
-import { MllpClient } from '../support/mllp-client.js';
+import { MllpClient } from '../../testkit/mllp.js';
 import { killServiceProcesses, startServiceProcess, until, type ServiceExit, type ServiceProcess } from '../support/service-process.js';
 import { outcomeMismatches } from '../support/outcomes.js';
 import { kafkaService, redisService } from '../support/services.js';

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe } from 'vitest';
 import { RedisDeadLetterStore } from '../../src/store/redis-alert.store.js';
 import { deadLetterQuotaConformance } from '../support/dead-letter-quota-conformance.js';
-import { deleteByPrefix } from '../support/redis.js';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { redisService } from '../support/services.js';
 
 const redis = await redisService();

@@ -18,6 +18,7 @@ import { parseMessage } from '../../src/hl7/parse.js';
 import { replay } from '../../src/app/file-replay.js';
 import { startEmbedded } from '../../src/app/embedded.js';
 import { startService, type RunningService } from '../../src/app/service.js';
+import { MLLP_FS_CR as FS_CR, MLLP_VT as VT } from '../../testkit/mllp.js';
 
 // Synthetic feeds only (the generator's TESTPATIENT names, SYNTH identifiers); loopback only.
 
@@ -273,8 +274,8 @@ describe('when the service answers AE, AR, or drops the connection', () => {
       socket.on('error', () => undefined);
       socket.on('data', (chunk) => {
         buffer += chunk.toString('latin1');
-        for (let end = buffer.indexOf('\x1c\r'); end >= 0; end = buffer.indexOf('\x1c\r')) {
-          const text = buffer.slice(buffer.indexOf('\x0b') + 1, end);
+        for (let end = buffer.indexOf(FS_CR); end >= 0; end = buffer.indexOf(FS_CR)) {
+          const text = buffer.slice(buffer.indexOf(VT) + 1, end);
           buffer = buffer.slice(end + 2);
           const id = text.split('|')[9] as string;
           received.push(id);
@@ -283,7 +284,7 @@ describe('when the service answers AE, AR, or drops the connection', () => {
             socket.destroy();
             return;
           }
-          socket.write(`\x0bMSH|^~\\&|SENTINEL|SYNTHHOSP|X|Y|20250301||ACK|A${received.length}|P|2.5.1\rMSA|AA|${id}\r\x1c\r`);
+          socket.write(`${VT}MSH|^~\\&|SENTINEL|SYNTHHOSP|X|Y|20250301||ACK|A${received.length}|P|2.5.1\rMSA|AA|${id}\r${FS_CR}`);
         }
       });
     });

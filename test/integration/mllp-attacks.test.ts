@@ -11,9 +11,10 @@ import { MllpListener, type MllpHandler, type MllpListenerOptions, type OnMllpRe
 import { parseMessage } from '../../src/hl7/parse.js';
 import { HealthServer } from '../../src/app/health.server.js';
 import { mllpMetrics } from '../../src/app/mllp-metrics.js';
-import { MllpClient } from '../support/mllp-client.js';
+import { MllpClient } from '../../testkit/mllp.js';
 import { killServiceProcesses, startServiceProcess } from '../support/service-process.js';
 import { until } from '../support/wait.js';
+import { MLLP_FS_CR as FS_CR, MLLP_VT as VT } from '../../testkit/mllp.js';
 
 /**
  * The listener under attack, on loopback, with small limits so that each attack ends in a few
@@ -24,8 +25,6 @@ import { until } from '../support/wait.js';
  */
 
 const quiet = pino({ level: 'silent' });
-const VT = '\x0b';
-const FS_CR = '\x1c\r';
 const frame = (text: string): string => `${VT}${text}${FS_CR}`;
 const sha256 = (text: string): string => createHash('sha256').update(Buffer.from(text, 'latin1')).digest('hex');
 /** how long the valid sender waits for its ACK: its deadline */

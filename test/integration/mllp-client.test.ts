@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MllpListener, type MllpHandler, type MllpListenerOptions } from '../../src/consumers/mllp.consumer.js';
 import { parseMessage } from '../../src/hl7/parse.js';
 import { MllpClient, MllpClientError, type MllpAck } from '../../src/transport/mllp-client.js';
+import { MLLP_FS_CR as FS_CR, MLLP_VT as VT } from '../../testkit/mllp.js';
 
 // Synthetic messages only (TESTPATIENT^…, facility SYNTHLAB); loopback only.
 
@@ -43,8 +44,8 @@ async function withRawServer(onFrame: (socket: net.Socket, text: string) => void
     let buffer = '';
     socket.on('data', (chunk) => {
       buffer += chunk.toString('latin1');
-      for (let end = buffer.indexOf('\x1c\r'); end >= 0; end = buffer.indexOf('\x1c\r')) {
-        onFrame(socket, buffer.slice(buffer.indexOf('\x0b') + 1, end));
+      for (let end = buffer.indexOf(FS_CR); end >= 0; end = buffer.indexOf(FS_CR)) {
+        onFrame(socket, buffer.slice(buffer.indexOf(VT) + 1, end));
         buffer = buffer.slice(end + 2);
       }
     });
@@ -58,7 +59,7 @@ async function withRawServer(onFrame: (socket: net.Socket, text: string) => void
   }
 }
 
-const ackFor = (id: string, code = 'AA'): string => `\x0bMSH|^~\\&|SENTINEL|SYNTHHOSP|SYNTHLIS|SYNTHLAB|20250301||ACK^R01^ACK|A-${id}|P|2.5.1\rMSA|${code}|${id}\r\x1c\r`;
+const ackFor = (id: string, code = 'AA'): string => `${VT}MSH|^~\\&|SENTINEL|SYNTHHOSP|SYNTHLIS|SYNTHLAB|20250301||ACK^R01^ACK|A-${id}|P|2.5.1\rMSA|${code}|${id}\r${FS_CR}`;
 
 describe('when the MLLP client sends to the listener', () => {
   it('resolves with the ACK that names the message', async () => {

@@ -9,7 +9,7 @@ import { MllpListener } from '../../src/consumers/mllp.consumer.js';
 import { Hl7Splitter } from '../../src/hl7/split.js';
 import { startEmbedded, type Embedded } from '../../src/app/embedded.js';
 import { CORPUS_DIR, corpusManifest } from '../support/corpus.js';
-import { MllpClient } from '../support/mllp-client.js';
+import { MllpClient } from '../../testkit/mllp.js';
 
 /**
  * The public corpus over MLLP: every message of every file, one frame each (what an interface

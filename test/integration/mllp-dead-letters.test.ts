@@ -5,7 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MllpClient } from '../support/mllp-client.js';
+import { MllpClient } from '../../testkit/mllp.js';
 import { killServiceProcesses, startServiceProcess, until } from '../support/service-process.js';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MllpClient } from '../support/mllp-client.js';
+import { MllpClient } from '../../testkit/mllp.js';
 import { BIN, killServiceProcesses, REPO_ROOT, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
 /**

@@ -14,12 +14,11 @@ import { groupCommit, pipelineMllpHandler } from '../../src/consumers/mllp-handl
 import { MllpListener, type MllpHandler, type MllpListenerOptions } from '../../src/consumers/mllp.consumer.js';
 import { parseMessage } from '../../src/hl7/parse.js';
 import { startEmbedded, type Embedded } from '../../src/app/embedded.js';
+import { MLLP_FS_CR as FS_CR, MLLP_VT as VT } from '../../testkit/mllp.js';
 
 // Synthetic messages only (fake patients TESTPATIENT^…, facility SYNTHLAB); loopback only.
 
 const log = pino({ level: 'silent' });
-const VT = '\x0b';
-const FS_CR = '\x1c\r';
 const frame = (text: string): string => `${VT}${text}${FS_CR}`;
 
 let seq = 0;

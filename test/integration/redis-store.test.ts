@@ -8,12 +8,13 @@ import { RedisAlertStore, RedisDeadLetterStore } from '../../src/store/redis-ale
 import { RedisTimelineStore } from '../../src/store/redis.store.js';
 import { SqliteDatabase } from '../../src/store/sqlite-database.js';
 import { SqliteTimelineStore } from '../../src/store/sqlite.store.js';
-import type { ApplyResult, MessageId, TimelineStore } from '../../src/store/timeline-store.js';
+import type { ApplyResult, MessageId, TimelineStore } from '../../src/store/ports/timeline-store.port.js';
 import { mulberry32 } from '../../src/generate/rng.js';
-import { deleteByPrefix } from '../support/redis.js';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { redisService } from '../support/services.js';
 import { alertStoreConformance } from '../support/alert-store-conformance.js';
 import { effects, timelineConformance, version } from '../support/timeline-conformance.js';
+import { timelineGolden } from '../support/timeline-golden.js';
 
 const redis = await redisService();
 /** every key these tests write starts with this; afterAll deletes them by prefix */
@@ -88,6 +89,7 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
   });
 
   timelineConformance('the Redis store', async () => new RedisTimelineStore(a, { prefix: freshPrefix() }));
+  timelineGolden('the Redis store', async () => new RedisTimelineStore(a, { prefix: freshPrefix() }));
   alertStoreConformance('the Redis alert store', async () => new RedisAlertStore(a, { prefix: freshPrefix() }));
 
   describe('the Redis timeline store', () => {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/domain/alert.js';
-import type { AlertStore } from '../../src/store/timeline-store.js';
+import type { AlertStore } from '../../src/store/ports/alert-store.port.js';
 
 export function alert(id: string, patientKey: string, updatedAt: string, extra: Partial<Alert> = {}): Alert {
   return {

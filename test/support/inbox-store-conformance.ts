@@ -90,6 +90,7 @@ export function inboxStoreConformance(name: string, make: () => Promise<InboxSto
       expect((await s.audit.list({ limit: 10, actor: 'other' })).map((x) => x.seq)).toEqual([c.seq]);
       expect((await s.audit.list({ limit: 10, from: T1, to: T2 })).map((x) => x.seq)).toEqual([b.seq]);
       expect((await s.audit.list({ limit: 1, afterSeq: a.seq })).map((x) => x.seq)).toEqual([b.seq]);
+      expect((await s.audit.list({ limit: 2, newestFirst: true })).map((x) => x.seq)).toEqual([c.seq, b.seq]);
     });
 
     it('records an inbox item once per (alert, recipient) and finds alerts by recipient key', async () => {

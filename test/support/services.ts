@@ -1,5 +1,5 @@
-import { createConnection } from 'node:net';
 import { inject } from 'vitest';
+import { answers } from '../../testkit/ports.js';
 
 /**
  * Where the integration tests find real services: environment variables first (CI exports
@@ -12,23 +12,10 @@ import { inject } from 'vitest';
  */
 export interface ServiceProbe { available: boolean; url: string; reason: string }
 
-function canConnect(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 async function probe(name: string, envVar: string, provided: string | undefined, fallback: string, hostPort: (url: string) => [string, number]): Promise<ServiceProbe> {
   const url = process.env[envVar] ?? provided ?? fallback;
   const [host, port] = hostPort(url);
-  if (await canConnect(host, port)) return { available: true, url, reason: '' };
+  if (await answers(host, port)) return { available: true, url, reason: '' };
   const reason = `${name} not reachable at ${url} (set ${envVar}, start it with infra/ (see infra/README.md), or run a Docker engine for testcontainers)`;
   if (process.env.REQUIRE_SERVICES === '1') throw new Error(`REQUIRE_SERVICES=1 but ${reason}`);
   // eslint-disable-next-line no-console

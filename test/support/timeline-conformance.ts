@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Certainty, Finding, FindingKind } from '../../src/domain/finding.js';
 import type { MessageEffects, ResultVersion } from '../../src/domain/result.js';
-import type { TimelineStore } from '../../src/store/timeline-store.js';
+import type { TimelineStore } from '../../src/store/ports/timeline-store.port.js';
 
 /** Builds a result version with at most one finding (none for D/W/X-like removals). */
 export function version(patientKey: string, resultKey: string, messageTime: string, kind: FindingKind | null, status = 'F'): ResultVersion {

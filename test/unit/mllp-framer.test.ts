@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MllpFramer, type FrameEvent } from '../../src/consumers/mllp-framer.js';
+import { MLLP_FS_CR as FS_CR, MLLP_VT as VT } from '../../testkit/mllp.js';
 
-const VT = '\x0b';
-const FS_CR = '\x1c\r';
 const frame = (text: string): string => `${VT}${text}${FS_CR}`;
 const sha = (text: string): string => createHash('sha256').update(Buffer.from(text, 'latin1')).digest('hex');
 

@@ -1,5 +1,6 @@
 import { SentinelError, type ErrorCode } from '../../errors.js';
 import { DEFAULT_PROFILE } from '../../config/default-profile.js';
+import { KAFKA_NAMES } from '../../config/kafka-names.schema.js';
 import { compileProfile, type CompiledProfile } from '../../extract/compiled-profile.js';
 import { messagePatientKey } from '../../extract/extract-message.js';
 import type { Hl7Message } from '../../hl7/message.js';
@@ -7,10 +8,10 @@ import { parseMessage } from '../../hl7/parse.js';
 import type { RawMessage } from '../../pipeline/ingest.js';
 import type { IngressProducer, OutboundRecord } from './transport.js';
 
-/** The topic the MLLP edge writes and the ingest consumer group reads. */
-export const INBOUND_TOPIC = 'hl7.inbound';
+/** The topic the MLLP edge writes and the ingest consumer group reads (config/kafka-names.schema.ts). */
+export const INBOUND_TOPIC = KAFKA_NAMES.topic;
 /** Messages the consumer rejected for good: raw bytes plus the error-* and origin-* headers. */
-export const DLQ_TOPIC = 'hl7.dlq';
+export const DLQ_TOPIC = KAFKA_NAMES.dlqTopic;
 
 /** Header names on `hl7.inbound` records. */
 export const HEADER = {

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../../errors.js';
 import type { Outcome, Pipeline, RawMessage } from '../../pipeline/ingest.js';
+import { countOutcome, emptyOutcomeCounts, type OutcomeCounts } from '../../pipeline/outcome-counts.js';
 import type { Durable } from '../../store/timeline-store.js';
 import { decodeHl7Bytes, normaliseSegments } from '../../hl7/text-encoding.js';
+import { KAFKA_NAMES } from '../../config/kafka-names.schema.js';
 import { DLQ_TOPIC, HEADER, INBOUND_TOPIC } from './ingress.js';
 import type { InboundBatch, InboundRecord, IngressConsumer, IngressProducer, KafkaTransport, OutboundRecord } from './transport.js';
 
@@ -52,7 +54,7 @@ export interface KafkaIngestConsumerOptions {
 
 export type KafkaConsumerStatus = 'stopped' | 'starting' | 'running' | 'retrying' | 'restarting' | 'failed' | 'stopping';
 
-export interface KafkaConsumerHealth {
+export interface KafkaConsumerHealth extends OutcomeCounts {
   status: KafkaConsumerStatus;
   /** running and not stuck on a failure */
   healthy: boolean;
@@ -62,9 +64,6 @@ export interface KafkaConsumerHealth {
   partitions: number[];
   /** records whose outcome is durable and whose offset was handed to the transport for commit */
   committed: number;
-  accepted: number;
-  duplicates: number;
-  rejected: Partial<Record<ErrorCode, number>>;
   deadLettered: number;
   /** failed attempts that were retried, and batches that failed after the retries */
   transientFailures: number;
@@ -191,9 +190,7 @@ export class KafkaIngestConsumer {
     status: 'stopped',
     partitions: [],
     committed: 0,
-    accepted: 0,
-    duplicates: 0,
-    rejected: {},
+    ...emptyOutcomeCounts(),
     deadLettered: 0,
     transientFailures: 0,
     failedBatches: 0,
@@ -203,7 +200,7 @@ export class KafkaIngestConsumer {
   constructor(private readonly opts: KafkaIngestConsumerOptions) {
     this.topic = opts.topic ?? INBOUND_TOPIC;
     this.dlqTopic = opts.dlqTopic ?? DLQ_TOPIC;
-    this.groupId = opts.groupId ?? 'poems-sentinel';
+    this.groupId = opts.groupId ?? KAFKA_NAMES.groupId;
     this.flushEvery = Math.max(1, opts.flushEvery ?? 100);
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.log = opts.log.child({ component: 'kafka-consumer', topic: this.topic, groupId: this.groupId });
@@ -262,6 +259,7 @@ export class KafkaIngestConsumer {
       groupId: this.groupId,
       partitions: [...s.partitions],
       rejected: { ...s.rejected },
+      unread: { ...s.unread },
       ...(s.lastError ? { lastError: { ...s.lastError } } : {}),
     };
   }
@@ -343,12 +341,8 @@ export class KafkaIngestConsumer {
       if (result.status === 'rejected' && !result.permanent) throw new TransientRejection(result.code, result.detail);
       return result;
     });
-    if (outcome.status === 'accepted') {
-      this.stats.accepted += 1;
-      if (outcome.duplicate) this.stats.duplicates += 1;
-      return;
-    }
-    this.stats.rejected[outcome.code] = (this.stats.rejected[outcome.code] ?? 0) + 1;
+    countOutcome(this.stats, outcome);
+    if (outcome.status === 'accepted') return;
     const letter = deadLetterRecord(record, outcome.code, outcome.detail);
     const producer = this.producer;
     if (!producer) throw new Error('KafkaIngestConsumer: no producer (not started)');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ErrorCode } from '../../errors.js';
+import { countOutcome, emptyOutcomeCounts, type OutcomeCounts } from '../../pipeline/outcome-counts.js';
 import type { Durable } from '../../store/timeline-store.js';
 import { INBOUND_TOPIC } from './ingress.js';
 import { handleInbound, rawFromRecord, type IngestPipeline } from './kafka.consumer.js';
@@ -22,14 +22,11 @@ export interface TopicReplayOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface KafkaReplaySummary {
+export interface KafkaReplaySummary extends OutcomeCounts {
   topic: string;
   /** per partition, the offsets read: [from, to) */
   ranges: { partition: number; from: string; to: string }[];
   read: number;
-  accepted: number;
-  duplicates: number;
-  rejected: Partial<Record<ErrorCode, number>>;
   seconds: number;
   messagesPerSecond: number;
 }
@@ -59,7 +56,7 @@ export async function replayTopic(opts: TopicReplayOptions): Promise<KafkaReplay
   const transport = opts.transport;
   const flushEvery = Math.max(1, opts.flushEvery ?? 2000);
   const started = performance.now();
-  const summary: KafkaReplaySummary = { topic, ranges: [], read: 0, accepted: 0, duplicates: 0, rejected: {}, seconds: 0, messagesPerSecond: 0 };
+  const summary: KafkaReplaySummary = { topic, ranges: [], read: 0, ...emptyOutcomeCounts(), seconds: 0, messagesPerSecond: 0 };
 
   const admin = await transport.admin();
   const groupId = `poems-sentinel-replay-${randomUUID()}`;
@@ -153,12 +150,7 @@ async function consume(ctx: ConsumeContext): Promise<void> {
         const outcome = await handleInbound(opts.pipeline, rawFromRecord(record));
         if (outcome.status === 'rejected' && !outcome.permanent) throw new Error(`transient rejection at ${record.partition}/${record.offset}: ${outcome.code} ${outcome.detail}`);
         summary.read += 1;
-        if (outcome.status === 'accepted') {
-          summary.accepted += 1;
-          if (outcome.duplicate) summary.duplicates += 1;
-        } else {
-          summary.rejected[outcome.code] = (summary.rejected[outcome.code] ?? 0) + 1;
-        }
+        countOutcome(summary, outcome);
       } catch (err) {
         fail(err);
         return;

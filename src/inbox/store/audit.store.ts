@@ -47,11 +47,13 @@ export interface AuditQuery {
   from?: string;
   to?: string;
   limit: number;
+  /** the newest `limit` entries, newest first (the audit page); default oldest first (exports, paging) */
+  newestFirst?: boolean;
 }
 
 /** Append-only: the adapters refuse UPDATE and DELETE in the database itself, not only here. */
 export interface AuditLog {
   append(entry: NewAuditEntry): Promise<AuditEntry>;
-  /** oldest first */
+  /** oldest first unless `newestFirst` */
   list(query: AuditQuery): Promise<AuditEntry[]>;
 }

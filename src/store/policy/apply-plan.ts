@@ -1,5 +1,5 @@
 import type { ResultVersion } from '../../domain/result.js';
-import { NO_FINDINGS, findingsAsRead, type StoredVersion } from './stored-version.js';
+import { NO_FINDINGS, findingsAsRead, kindsOf, type FirstSeen, type StoredVersion } from './stored-version.js';
 import { isNewer } from './version-order.js';
 
 /** What applying one version does to its result key: the row to write, and whether the patient's timeline changed. */
@@ -13,7 +13,7 @@ export interface VersionPlan {
  * Spec §2, one result key: `old` is the stored version (undefined: none), `seq` the arrival
  * number this version gets. Returns null when the version writes nothing: it is outranked, it
  * finalizes nothing, or it only matters over an earlier version (`storeIfNew: false`).
- * The Redis script (apply.lua) follows the same plan; the golden table keeps them equal.
+ * The Redis script (redis/apply.lua) follows the same plan; the golden table keeps them equal.
  */
 export function planVersion(old: StoredVersion | undefined, v: ResultVersion, seq: number): VersionPlan | null {
   if (v.effect === 'finalize') {
@@ -25,16 +25,15 @@ export function planVersion(old: StoredVersion | undefined, v: ResultVersion, se
   }
   if (old === undefined && v.storeIfNew === false) return null;
   if (old !== undefined && !isNewer({ statusClass: v.statusClass, messageTime: v.messageTime, seq }, old)) return null;
+  const head = { status: v.status, statusClass: v.statusClass, messageTime: v.messageTime, seq };
   const row: StoredVersion =
     v.effect === 'remove'
       // a tombstone: a late older version cannot revive the finding
-      ? { status: v.status, statusClass: v.statusClass, messageTime: v.messageTime, seq, observedAt: '', findings: NO_FINDINGS, notes: '[]', measurement: null }
+      ? { ...head, observedAt: '', firstSeen: {}, findings: NO_FINDINGS, notes: '[]', measurement: null }
       : {
-          status: v.status,
-          statusClass: v.statusClass,
-          messageTime: v.messageTime,
-          seq,
+          ...head,
           observedAt: v.observedAt,
+          firstSeen: firstSeenOf(old, v),
           findings: JSON.stringify(findingsAsRead(v)),
           notes: JSON.stringify(v.notes),
           measurement: v.measurement === undefined ? null : JSON.stringify(v.measurement),
@@ -42,7 +41,14 @@ export function planVersion(old: StoredVersion | undefined, v: ResultVersion, se
   return { row, changed: differs(old ?? EMPTY, row) };
 }
 
-const EMPTY: StoredVersion = { status: '', statusClass: 'final', messageTime: '', seq: 0, observedAt: '', findings: NO_FINDINGS, notes: '[]', measurement: null };
+/** A kind the key showed before keeps its first time; a new kind is first seen now. */
+function firstSeenOf(old: StoredVersion | undefined, v: ResultVersion): FirstSeen {
+  const out: FirstSeen = {};
+  for (const kind of kindsOf(v)) out[kind] = old?.firstSeen[kind] ?? v.observedAt;
+  return out;
+}
+
+const EMPTY: StoredVersion = { status: '', statusClass: 'final', messageTime: '', seq: 0, observedAt: '', firstSeen: {}, findings: NO_FINDINGS, notes: '[]', measurement: null };
 
 /**
  * Whether the rule could see a difference: findings, measurement, observation time (the ageing

@@ -1,5 +1,8 @@
-import type { Finding, StatusClass } from '../../domain/finding.js';
+import type { Finding, FindingKind, StatusClass } from '../../domain/finding.js';
 import type { ResultVersion } from '../../domain/result.js';
+
+/** When each kind under a result key was first seen: a finding seen again keeps it (spec §2 "Time"). */
+export type FirstSeen = Partial<Record<FindingKind, string>>;
 
 /**
  * The stored state of one result key (spec §2): the latest version, as both adapters keep it.
@@ -16,6 +19,8 @@ export interface StoredVersion {
   seq: number;
   /** when the result was observed; '' for a tombstone (a deleted result dates nothing) */
   observedAt: string;
+  /** per kind of `findings`, when an earlier version of this key first showed it */
+  firstSeen: FirstSeen;
   /**
    * JSON of the findings as read: certainty before the preliminary class made it `possible`,
    * no `status`. The class is applied when a timeline is read, so U only flips `statusClass`.
@@ -38,7 +43,21 @@ export function findingsAsRead(v: ResultVersion): Finding[] {
   });
 }
 
-/** Spec §2: findings of a preliminary version are `possible` and say so. */
-export function findingsOfClass(asRead: Finding[], statusClass: StatusClass): Finding[] {
-  return statusClass === 'preliminary' ? asRead.map((f) => ({ ...f, certainty: 'possible', status: 'preliminary' })) : asRead;
+/** The distinct kinds of a version's findings, in order. */
+export function kindsOf(v: ResultVersion): FindingKind[] {
+  return [...new Set(v.findings.map((f) => f.kind))];
+}
+
+/**
+ * The findings as the rule reads them: of a preliminary version `possible` and marked so (spec
+ * §2); a kind seen earlier under the same key keeps its first `observedAt`, and `lastObservedAt`
+ * says when it was seen last (ageing counts from that).
+ */
+export function findingsAsTimeline(asRead: Finding[], statusClass: StatusClass, firstSeen: FirstSeen): Finding[] {
+  return asRead.map((f) => {
+    let out = f;
+    const first = firstSeen[f.kind];
+    if (first !== undefined && first !== f.observedAt && Date.parse(first) < Date.parse(f.observedAt)) out = { ...out, observedAt: first, lastObservedAt: f.observedAt };
+    return statusClass === 'preliminary' ? { ...out, certainty: 'possible', status: 'preliminary' } : out;
+  });
 }

@@ -3,13 +3,13 @@ import type { PatientKey } from '../../domain/patient-key.js';
 import type { Measurement } from '../../domain/result.js';
 import type { Timeline } from '../../domain/timeline.js';
 import type { UnreadNote } from '../../domain/unread.js';
-import { NO_FINDINGS, findingsOfClass, type StoredVersion } from './stored-version.js';
+import { NO_FINDINGS, findingsAsTimeline, type StoredVersion } from './stored-version.js';
 
-export type TimelineRow = Pick<StoredVersion, 'statusClass' | 'observedAt' | 'findings' | 'notes' | 'measurement'>;
+export type TimelineRow = Pick<StoredVersion, 'statusClass' | 'observedAt' | 'firstSeen' | 'findings' | 'notes' | 'measurement'>;
 
 /**
  * A patient's timeline from the stored latest version of each result key (spec §2): their
- * findings (preliminary ones `possible`), every measurement (normal ones too: persistence needs
+ * findings (preliminary ones `possible`, a kind seen again with its first and last time), every measurement (normal ones too: persistence needs
  * the latest), their notes, and the newest observation time of any result as the ageing anchor.
  */
 export function timelineFromRows(patientKey: PatientKey, rows: readonly TimelineRow[]): Timeline {
@@ -19,7 +19,7 @@ export function timelineFromRows(patientKey: PatientKey, rows: readonly Timeline
   let newest: string | null = null;
   let newestMs = -Infinity;
   for (const r of rows) {
-    if (r.findings !== NO_FINDINGS) findings.push(...findingsOfClass(JSON.parse(r.findings) as Finding[], r.statusClass));
+    if (r.findings !== NO_FINDINGS) findings.push(...findingsAsTimeline(JSON.parse(r.findings) as Finding[], r.statusClass, r.firstSeen));
     if (r.measurement !== null) measurements.push(JSON.parse(r.measurement) as Measurement);
     if (r.notes !== '[]') notes.push(...(JSON.parse(r.notes) as UnreadNote[]));
     if (r.observedAt !== '') {

@@ -38,7 +38,7 @@ export class PgAuditLog implements AuditLog {
       `SELECT * FROM ${this.s}.inbox_audit
        WHERE seq > $1 AND ($2::text IS NULL OR alert_id = $2) AND ($3::text IS NULL OR actor = $3)
          AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
-       ORDER BY seq LIMIT $6`,
+       ORDER BY seq ${q.newestFirst ? 'DESC' : 'ASC'} LIMIT $6`,
       [q.afterSeq ?? 0, q.alertId ?? null, q.actor ?? null, q.from ?? null, q.to ?? null, q.limit],
     );
     return r.rows.map((row) => AuditEntry.parse({

@@ -1,0 +1,193 @@
+--[=[
+  Applies one message to the timelines (spec §2), atomically: idempotency on the message id,
+  merges resolved, the version plan of policy/apply-plan.ts per result key, the merge plan of
+  policy/merge-plan.ts, and who is re-evaluated. The TypeScript policy is the reference; the
+  golden table (test/support/timeline-golden.ts) runs against both.
+
+  Input:
+    KEYS[1] '<prefix>msg'         hash  JSON [facility, controlId] -> "<content hash>\n<patient>"
+    KEYS[2] '<prefix>seq'         int   arrival sequence (version tie-break)
+    KEYS[3] '<prefix>patients'    set   patients holding at least one result
+    KEYS[4] '<prefix>merges'      hash  prior -> survivor (one hop)
+    KEYS[5] '<prefix>msg:reused'  set   "<JSON [facility, controlId]>\n<content hash>" applied as reused ids
+    ARGV[1] prefix of the per-patient keys: <prefix>p:<patient> (hash resultKey -> stored
+            version) and <prefix>mr:<survivor> (set of the priors pointing at it)
+    ARGV[2] the message id field, JSON [facility, controlId]
+    ARGV[3] JSON meta: { p = patient or absent, h = content hash ('' = none),
+              r = [{ p, k = resultKey, s = status, c = 'final'|'preliminary',
+                     e = 'replace'|'remove'|'finalize', t = messageTime, ms = Date.parse(t) as
+                     text or null, o = observedAt ('' for a removal), n = 0 when storeIfNew is
+                     false, ks = [kinds of its findings] }],
+              m = [[prior, survivor]] }
+    ARGV[4 + 3i], ARGV[5 + 3i], ARGV[6 + 3i] for version i (0-based): its findings as read, its
+            notes and its measurement ('null' if none), each as JSON text, stored verbatim
+
+  Output: JSON { d = 1 duplicate | 0, p = [patients to re-evaluate], m = [[prior, survivor]],
+          u = 1 when the control id was reused with other content | 0 }
+
+  A stored version is written with a fixed member order, the JSON members last:
+    {"status","statusClass","messageTime","ms","seq","observedAt","firstSeen","measurement","notes","findings"}
+  so the script reads the header without decoding (and re-encoding) them: cjson would turn an
+  empty array into {} and round numbers to 14 digits. A version written before rule v2
+  ({"status","messageTime","ms","seq","findings"}) reads as final with no observation time.
+]=]
+local msgKey, seqKey, patientsKey, mergesKey, reusedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local prefix = ARGV[1]
+local e = cjson.decode(ARGV[3])
+
+local function resolve(p)
+  local s = redis.call('HGET', mergesKey, p)
+  if s then return s end
+  return p
+end
+
+local function numberOrNil(x)
+  if x == nil or x == cjson.null then return nil end
+  return tonumber(x)
+end
+
+-- a stored version: its decoded header and its three raw JSON members
+local function split(raw)
+  local fAt = string.find(raw, ',"findings":', 1, true)
+  local mAt = string.find(raw, ',"measurement":', 1, true)
+  local row
+  if mAt then
+    local nAt = string.find(raw, ',"notes":', mAt, true)
+    local h = cjson.decode(string.sub(raw, 1, mAt - 1) .. '}')
+    row = { status = h.status, cls = h.statusClass, t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = h.observedAt,
+      fs = h.firstSeen, m = string.sub(raw, mAt + 15, nAt - 1), notes = string.sub(raw, nAt + 9, fAt - 1) }
+  else
+    local h = cjson.decode(string.sub(raw, 1, fAt - 1) .. '}')
+    row = { status = h.status, cls = 'final', t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = '', fs = {}, m = 'null', notes = '[]' }
+  end
+  row.f = string.sub(raw, fAt + 12, -2)
+  return row
+end
+
+local function encode(r)
+  local ms = r.ms
+  if ms == nil or ms == cjson.null then ms = 'null' end
+  return '{"status":' .. cjson.encode(r.status) .. ',"statusClass":' .. cjson.encode(r.cls) .. ',"messageTime":' .. cjson.encode(r.t) ..
+    ',"ms":' .. ms .. ',"seq":' .. string.format('%d', r.seq) .. ',"observedAt":' .. cjson.encode(r.o) ..
+    ',"firstSeen":' .. cjson.encode(r.fs) .. ',"measurement":' .. r.m .. ',"notes":' .. r.notes .. ',"findings":' .. r.f .. '}'
+end
+
+-- policy/version-order.ts isNewer: final outranks preliminary; then the later message time,
+-- an empty time sorting first; ties by seq
+local function isNewer(c, cur)
+  if c.cls ~= cur.cls then return c.cls == 'final' end
+  if c.t ~= cur.t and c.t ~= '' and cur.t ~= '' then
+    if c.ms == nil or cur.ms == nil then return false end -- Date.parse gave NaN
+    return c.ms > cur.ms
+  end
+  if c.t == '' and cur.t ~= '' then return false end
+  if cur.t == '' and c.t ~= '' then return true end
+  return c.seq >= cur.seq
+end
+
+-- policy/apply-plan.ts differs: what the rule could see
+local function differs(a, b)
+  return a.f ~= b.f or a.m ~= b.m or a.o ~= b.o or (a.cls ~= b.cls and b.f ~= '[]')
+end
+
+local EMPTY = { cls = 'final', o = '', m = 'null', notes = '[]', f = '[]' }
+
+-- idempotency (spec §2): a duplicate unless the content differs from every content seen under this id
+local patient = nil
+if e.p ~= nil and e.p ~= cjson.null then patient = resolve(e.p) end
+local field = ARGV[2]
+local seen = redis.call('HGET', msgKey, field)
+local reused = 0
+if not seen then
+  redis.call('HSET', msgKey, field, e.h .. '\n' .. (patient or ''))
+else
+  local nl = string.find(seen, '\n', 1, true)
+  local first = ''
+  if nl then first = string.sub(seen, 1, nl - 1) end
+  if e.h == '' or first == '' or first == e.h or redis.call('SADD', reusedKey, field .. '\n' .. e.h) == 0 then
+    local ps = {}
+    if patient then ps[1] = patient end
+    return cjson.encode({ d = 1, p = ps, m = {}, u = 0 })
+  end
+  reused = 1
+end
+
+local touched, seenP = {}, {}
+local function touch(p)
+  if not seenP[p] then seenP[p] = true; touched[#touched + 1] = p end
+end
+
+-- policy/apply-plan.ts planVersion, one result key at a time
+for i, v in ipairs(e.r) do
+  local owner = resolve(v.p)
+  local key = prefix .. 'p:' .. owner
+  local oldRaw = redis.call('HGET', key, v.k)
+  local old = nil
+  if oldRaw then old = split(oldRaw) end
+  local row = nil
+  if v.e == 'finalize' then
+    if old then
+      local seq = redis.call('INCR', seqKey)
+      if isNewer({ cls = 'final', t = v.t, ms = numberOrNil(v.ms), seq = seq }, old) then
+        row = { status = v.s, cls = 'final', t = v.t, ms = v.ms, seq = seq, o = old.o, fs = old.fs, m = old.m, notes = old.notes, f = old.f }
+      end
+    end
+  elseif old or v.n ~= 0 then
+    local seq = redis.call('INCR', seqKey)
+    if (not old) or isNewer({ cls = v.c, t = v.t, ms = numberOrNil(v.ms), seq = seq }, old) then
+      local base = 3 + (i - 1) * 3
+      -- a kind the key showed before keeps its first time
+      local fs = {}
+      for _, k in ipairs(v.ks) do
+        local was = nil
+        if old then was = old.fs[k] end
+        fs[k] = was or v.o
+      end
+      row = { status = v.s, cls = v.c, t = v.t, ms = v.ms, seq = seq, o = v.o, fs = fs, f = ARGV[base + 1], notes = ARGV[base + 2], m = ARGV[base + 3] }
+    end
+  end
+  if row then
+    redis.call('HSET', key, v.k, encode(row))
+    redis.call('SADD', patientsKey, owner)
+    if differs(old or EMPTY, row) then touch(owner) end
+  end
+end
+
+-- policy/merge-plan.ts planMerge
+local merges = {}
+for _, m in ipairs(e.m) do
+  local survivor, prior = resolve(m[2]), resolve(m[1])
+  if prior ~= survivor then
+    local pKey, sKey = prefix .. 'p:' .. prior, prefix .. 'p:' .. survivor
+    local rows = redis.call('HGETALL', pKey)
+    for j = 1, #rows, 2 do
+      local rk, raw = rows[j], rows[j + 1]
+      local oldRaw = redis.call('HGET', sKey, rk)
+      if (not oldRaw) or isNewer(split(raw), split(oldRaw)) then
+        redis.call('HSET', sKey, rk, raw)
+        redis.call('SADD', patientsKey, survivor)
+      end
+    end
+    redis.call('DEL', pKey)
+    redis.call('SREM', patientsKey, prior)
+    redis.call('HSET', mergesKey, prior, survivor)
+    -- keep merge chains one hop long: whatever pointed at prior now points at survivor
+    local rKey, sRKey = prefix .. 'mr:' .. prior, prefix .. 'mr:' .. survivor
+    for _, x in ipairs(redis.call('SMEMBERS', rKey)) do
+      redis.call('HSET', mergesKey, x, survivor)
+      redis.call('SADD', sRKey, x)
+    end
+    redis.call('DEL', rKey)
+    redis.call('SADD', sRKey, prior)
+    merges[#merges + 1] = { prior, survivor }
+    touch(survivor)
+  end
+end
+
+-- policy/merge-plan.ts reevaluated: survivors only, once each
+local patients, out = {}, {}
+for _, p in ipairs(touched) do
+  local r = resolve(p)
+  if not out[r] then out[r] = true; patients[#patients + 1] = r end
+end
+return cjson.encode({ d = 0, p = patients, m = merges, u = reused })
