@@ -12,6 +12,7 @@ import { SqliteTimelineStore } from '../store/sqlite.store.js';
 import type { AlertStore, DeadLetterStore, Durable, TimelineStore } from '../store/timeline-store.js';
 import { SentinelError } from '../errors.js';
 import type { DeadLetterSpace } from '../deadletters/dead-letter-space.js';
+import { WalSyncDurable } from '../store/sqlite-wal-sync.js';
 
 /** Where a running service keeps its state: one SQLite file, or a shared Redis. */
 export interface ServiceState {
@@ -49,6 +50,25 @@ export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FUL
     ready: async () => (db.db.open ? true : 'SQLite closed'),
     close: () => db.close(),
   };
+}
+
+/**
+ * How long a statement of the service waits, blocking, for another process's SQLite write lock
+ * (the CLI holds it for a moment); past it the message is retried asynchronously (BUSY_RETRY_MS
+ * in consumers/mllp-handler.ts), so an operator's long transaction never freezes the event loop,
+ * the health port included.
+ */
+const SERVICE_BUSY_TIMEOUT_MS = 100;
+
+/**
+ * The embedded state of `poems-sentinel run`: durable as `synchronous = FULL` (an acknowledged
+ * message survives power loss), with the WAL's fdatasync on the thread pool instead of the event
+ * loop and several in flight at once (store/sqlite-wal-sync.ts), and a short busy_timeout.
+ */
+export function serviceSqliteState(dbPath: string, clock: () => Date): SqliteState {
+  const state = sqliteState(dbPath, clock, 'NORMAL', SERVICE_BUSY_TIMEOUT_MS);
+  const durable = new WalSyncDurable(state.db, dbPath);
+  return { ...state, durable, close: () => durable.close() };
 }
 
 /**
