@@ -1,28 +1,45 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SiteProfile } from '../config/profile.schema.js';
-import type { ServiceConfig } from '../config/service.schema.js';
+import { deadLetterLimits, type ServiceConfig } from '../config/service.schema.js';
 import { CoalescingProducer } from '../consumers/kafka/coalescing.producer.js';
 import { createKafkajsTransport } from '../consumers/kafka/kafkajs.transport.js';
 import { KafkaIngestConsumer } from '../consumers/kafka/kafka.consumer.js';
 import type { IngressProducer } from '../consumers/kafka/transport.js';
-import { kafkaMllpHandler, pipelineMllpHandler } from '../consumers/mllp-handler.js';
-import { MllpListener } from '../consumers/mllp.consumer.js';
+import { BUSY_RETRY_MS, groupCommit, kafkaMllpHandler, pipelineMllpHandler, retryWhileBusy } from '../consumers/mllp-handler.js';
+import { MllpListener, type OnMllpReject } from '../consumers/mllp.consumer.js';
+import { QuotaDeadLetterStore } from '../deadletters/dead-letter-quota.js';
+import { ERROR_CODES } from '../errors.js';
 import { compileProfile } from '../extract/compiled-profile.js';
+import { loadChannels } from '../notifiers/channels.config.js';
+import { createMetricsRegistry } from '../observability/metrics.js';
+import { alertAdmin, newAdminToken, removeAdminFile, writeAdminFile } from './admin-endpoint.js';
+import { deadLetterMetrics } from './dead-letter-metrics.js';
+import { buildDelivery } from './delivery.js';
+import { startInbox, type RunningInbox } from './inbox.js';
 import { buildPipeline } from './pipeline.js';
 import { HealthServer } from './health.server.js';
 import { mllpMetrics } from './mllp-metrics.js';
 import { redisState, sqliteState, type ServiceState } from './state.js';
+import { watchedDurable } from './watched-durable.js';
 
 export interface RunningService {
   mode: { state: ServiceState['mode']; ingress: 'mllp' | 'mllp+kafka' };
   mllpPort: number;
   healthPort: number;
+  /** the clinician inbox (and CDS Hooks), when it runs */
+  inbox?: { url: string; port: number };
   stop(): Promise<void>;
 }
 
-/** How often the notification outbox is drained (the inbox is the alert store itself). */
-const NOTIFY_EVERY_MS = 2_000;
+/** How often snoozed alerts whose date has passed are released (spec §4). */
+const SWEEP_SNOOZES_EVERY_MS = 2_000;
+/**
+ * How long a statement of the service waits, blocking, for another process's SQLite write lock
+ * (the CLI holds it for a moment); past it the message is retried asynchronously (BUSY_RETRY_MS),
+ * so an operator's long transaction never freezes the event loop, the health port included.
+ */
+const SERVICE_BUSY_TIMEOUT_MS = 100;
 
 /**
  * The composition root of `poems-sentinel run`: builds every adapter once, in order, and stops
@@ -31,8 +48,30 @@ const NOTIFY_EVERY_MS = 2_000;
  */
 export async function startService(config: ServiceConfig, profile: SiteProfile, log: Logger): Promise<RunningService> {
   const clock = (): Date => new Date();
-  const state = config.redisUrl ? await redisState(config) : sqliteState(config.dbPath, clock);
-  const pipeline = buildPipeline(state, profile, log, clock);
+  const sqlite = config.redisUrl ? null : sqliteState(config.dbPath, clock, 'FULL', SERVICE_BUSY_TIMEOUT_MS);
+  const state: ServiceState = sqlite ?? (await redisState(config));
+  const registry = createMetricsRegistry();
+  // every dead letter (the pipeline's and the listener's own rejects) within its quotas
+  const deadLetters = await QuotaDeadLetterStore.open(state.deadLetters, deadLetterLimits(config), log);
+  const durable = watchedDurable(state.durable, config.mllpUnreadyAfterFailingMs);
+  const pipeline = buildPipeline({ ...state, deadLetters }, profile, log, clock);
+  // one group commit for the MLLP messages and the listener's dead letters
+  const commit = groupCommit(() => durable.flush());
+  const keepReject: OnMllpReject = (origin, code, head, size, sha256) =>
+    retryWhileBusy(async () => {
+      await deadLetters.addPrefix({ receivedAt: new Date().toISOString(), origin, code, detail: ERROR_CODES[code].summary, bytes: head }, { size, sha256 });
+      await commit();
+    }, BUSY_RETRY_MS);
+
+  // the distributed mode keeps users, sessions and the audit trail in PostgreSQL, not in Redis
+  let inbox: RunningInbox | undefined;
+  if (config.inbox && (sqlite || config.databaseUrl)) inbox = await startInbox({ config, state, sqlite: sqlite?.db ?? null, profile, log, clock });
+  else if (config.inbox) log.warn('inbox off: with --redis-url the inbox needs PostgreSQL for its users, sessions and audit trail (--database-url)');
+  // the inbox channel writes into the inbox's own item store, so what it records is what it shows
+  const delivery = await buildDelivery({
+    state, profile, channels: loadChannels(config.channelsPath), databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema,
+    registry, log, clock, ...(inbox ? { inboxItems: inbox.stores.items } : {}),
+  });
 
   let producer: IngressProducer | undefined;
   let consumer: KafkaIngestConsumer | undefined;
@@ -43,7 +82,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     await admin.close();
     // concurrent MLLP connections share produce requests (each still waits for acks=all)
     producer = new CoalescingProducer(await transport.producer());
-    consumer = new KafkaIngestConsumer({ transport, pipeline, durable: state.durable, log, topic: config.kafkaTopic, dlqTopic: config.kafkaDlqTopic, groupId: config.kafkaGroupId });
+    consumer = new KafkaIngestConsumer({ transport, pipeline, durable, log, topic: config.kafkaTopic, dlqTopic: config.kafkaDlqTopic, groupId: config.kafkaGroupId });
   }
 
   const listener = new MllpListener(
@@ -60,40 +99,59 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
       minRateGraceMs: config.mllpMinRateGraceMs,
       unreadyAfterFailingMs: config.mllpUnreadyAfterFailingMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      rejectHeadBytes: config.deadLetterKeepBytes,
       ...(config.tlsKey && config.tlsCert
         ? { tls: { key: readFileSync(config.tlsKey), cert: readFileSync(config.tlsCert), ...(config.tlsCa ? { ca: readFileSync(config.tlsCa) } : {}), requestCert: config.tlsRequestCert } }
         : {}),
     },
-    producer ? kafkaMllpHandler(producer, config.kafkaTopic, compileProfile(profile)) : pipelineMllpHandler(pipeline, state.durable),
+    producer ? kafkaMllpHandler(producer, config.kafkaTopic, compileProfile(profile)) : pipelineMllpHandler(pipeline, commit),
     log,
-    // no onReject yet: the listener's own rejects (unframed bytes, HTTP, oversized and empty
-    // frames) are counted in its health and metrics; a dead-letter store with quotas comes later
+    keepReject,
   );
   const { port: mllpPort } = await listener.start();
   // MLLP only needs the producer; joining the group may wait out a dead member's session
   // (kafkaSessionTimeoutMs after a crash), and /readyz reports the consumer until it runs.
   const consumerStarted = consumer?.start().catch((err: unknown) => log.error({ err }, 'Kafka consumer did not start'));
 
-  let notifying = Promise.resolve(0);
-  const notifier = setInterval(() => {
-    // expired snoozes release the notifications they held back (spec §4), then the queue drains
-    notifying = notifying.then(() => pipeline.sweepSnoozed()).then(() => state.queue.drain(async () => {})).catch((err: unknown) => {
-      log.error({ err }, 'notification drain failed');
+  // one long-lived consumer of the notification queue (the outbox poller or the BullMQ worker)
+  delivery.dispatcher?.start();
+  let sweeping = Promise.resolve(0);
+  const sweeper = setInterval(() => {
+    // expired snoozes release the notifications they held back (spec §4)
+    sweeping = sweeping.then(() => pipeline.sweepSnoozed()).catch((err: unknown) => {
+      log.error({ err }, 'snooze sweep failed');
       return 0;
     });
-  }, NOTIFY_EVERY_MS);
+  }, SWEEP_SNOOZES_EVERY_MS);
 
+  const adminToken = newAdminToken();
   const health = new HealthServer(
     [
-      { name: 'state', ready: () => state.ready() },
+      { name: 'state', ready: async () => {
+        const answers = await state.ready();
+        return answers === true ? (durable.failing() ?? true) : answers;
+      } },
       { name: 'mllp', ready: async () => listener.readiness() },
+      ...(inbox ? [{ name: 'inbox', ready: () => inbox.ready() }] : []),
+      {
+        name: 'dead-letters',
+        ready: async () => deadLetters.alarm() ?? true,
+        warnings: () => deadLetters.peersOverQuota().map((peer) => `peer ${peer.replace(/[:#/]$/, '')} is over its dead-letter quota (${config.deadLetterMaxBytesPerPeer} bytes): its oldest letters are deleted`),
+      },
       ...(consumer ? [{ name: 'kafka', ready: async () => (consumer?.health().status === 'running' ? true : `Kafka consumer ${consumer?.health().status}`) }] : []),
     ],
     config.healthHost,
     config.healthPort,
-    () => mllpMetrics(listener.health()),
+    () => [...mllpMetrics(listener.health()), ...deadLetterMetrics(deadLetters.stats())],
+    () => registry.metrics(),
+    alertAdmin({ alerts: state.alerts, commit, token: adminToken, clock }),
   );
   const { port: healthPort } = await health.start();
+  // embedded: the CLI's alert actions find the service here and go through it (admin-endpoint.ts)
+  if (state.mode === 'sqlite') {
+    const host = config.healthHost === '0.0.0.0' || config.healthHost === '::' ? '127.0.0.1' : config.healthHost;
+    writeAdminFile(config.dbPath, { url: `http://${host.includes(':') ? `[${host}]` : host}:${healthPort}`, token: adminToken, pid: process.pid });
+  }
   log.info({ mllpPort, healthPort, state: state.mode, kafka: Boolean(producer) }, 'poems-sentinel running');
 
   let stopping: Promise<void> | undefined;
@@ -101,16 +159,21 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     mode: { state: state.mode, ingress: producer ? 'mllp+kafka' : 'mllp' },
     mllpPort,
     healthPort,
+    ...(inbox ? { inbox: { url: inbox.url, port: inbox.port } } : {}),
     stop: () =>
       (stopping ??= (async () => {
         health.drain(); // readiness fails first, so no new traffic is routed here
+        if (state.mode === 'sqlite') removeAdminFile(config.dbPath, process.pid); // operators write directly from now on
         await listener.stop(); // in-flight messages finish and are acknowledged
         await producer?.close();
         await consumer?.stop(); // finishes its batch, flushes, commits offsets
         await consumerStarted;
-        clearInterval(notifier);
-        await notifying;
-        await state.queue.drain(async () => {});
+        deadLetters.flushLog();
+        clearInterval(sweeper);
+        await sweeping;
+        // the delivery in flight finishes; what is still queued waits for the next start or another instance
+        await delivery.stop();
+        await inbox?.stop(); // open requests finish; no action is taken after the state closes
         await state.close();
         await health.stop();
         log.info('poems-sentinel stopped');

@@ -1,5 +1,8 @@
+import { z } from 'zod';
+import { actThroughService } from '../app/admin-client.js';
+import { actOnAlert, AlertAction, AlertKeptChanging, isBusy } from '../app/alert-action.js';
 import { openState } from '../app/state.js';
-import { acknowledge, dismiss, effectiveStatus, snooze } from '../alerts/alert-actions.js';
+import { effectiveStatus } from '../alerts/alert-actions.js';
 import { loadProfile } from '../config/load-profile.js';
 import { STATE_DEFAULTS } from '../config/state.schema.js';
 import { AlertStatus, DismissReason, type Alert } from '../domain/alert.js';
@@ -52,6 +55,16 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
   if (tier && !tier.success) throw new SentinelError('USAGE', `--tier must be one of ${Tier.options.join(', ')}`);
   // read before opening state: a bad profile is a usage problem, not a half-opened store
   const profile = action === 'explain' ? loadProfile(values.profile) : null;
+  const operation = ACTIONS[action] === undefined ? undefined : operatorAction(ACTIONS[action], values);
+  if (operation && !subject) throw new SentinelError('USAGE', `alerts ${action} needs an alert id`);
+  if (operation && subject && !values['redis-url']) {
+    // a running service holds SQLite's write lock nearly all the time: ask it to do the write
+    const done = await actThroughService(values.db as string, subject, operation, values.by ?? '');
+    if (done) {
+      io.out(`${done.id}: ${done.status}`);
+      return EXIT.ok;
+    }
+  }
   const state = await openState({ dbPath: values.db as string, redisUrl: values['redis-url'], redisPrefix: values['redis-prefix'] as string, mustExist: true });
   try {
     const now = new Date().toISOString();
@@ -70,21 +83,13 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
       else explanationLines(ex, alert, subject).forEach((l) => io.out(l));
       return EXIT.ok;
     }
-    const alert = await state.alerts.getById(subject);
-    if (!alert) throw new SentinelError('USAGE', `no alert with id ${subject}`);
-    const by = values.by ?? '';
-    let next: Alert;
-    if (action === 'ack') next = acknowledge(alert, now, by);
-    else if (action === 'dismiss') {
-      const reason = DismissReason.safeParse(values.reason);
-      if (!reason.success) throw new SentinelError('USAGE', `--reason must be one of ${DismissReason.options.join(', ')}`);
-      next = dismiss(alert, now, reason.data, values.note as string, by);
-    } else if (action === 'snooze') {
-      if (!values.until || Number.isNaN(Date.parse(values.until))) throw new SentinelError('USAGE', '--until needs an ISO date');
-      next = snooze(alert, now, new Date(values.until).toISOString(), by);
-    } else throw new SentinelError('USAGE', `unknown alerts action "${action}"`);
-    // compare-and-set: a running service may have re-evaluated the alert since it was read
-    if (!(await state.alerts.replace(next, alert.version))) throw new SentinelError('STORE_UNAVAILABLE', 'the alert changed meanwhile; run the command again');
+    if (!operation) throw new SentinelError('USAGE', `unknown alerts action "${action}"`);
+    const next = await actOnAlert(state.alerts, subject, operation, values.by ?? '', now).catch((err: unknown) => {
+      if (err instanceof AlertKeptChanging) throw new SentinelError('STORE_UNAVAILABLE', err.message);
+      if (isBusy(err)) throw new SentinelError('STORE_UNAVAILABLE', 'another process held the database write lock for 5 s; run the command again');
+      throw err;
+    });
+    if (!next) throw new SentinelError('USAGE', `no alert with id ${subject}`);
     io.out(`${next.id}: ${next.status}`);
     return EXIT.ok;
   } finally {
@@ -98,4 +103,15 @@ function printTable(alerts: Alert[], now: string, io: Output): void {
     io.out([a.id.padEnd(36), a.patientKey.padEnd(20), a.tier.padEnd(19), effectiveStatus(a, now).padEnd(12), String(a.episode).padEnd(7), a.updatedAt.padEnd(24), a.criteriaMet.join(', ')].join('  '));
   }
   io.out(`${alerts.length} alert(s)`);
+}
+
+const ACTIONS: Record<string, AlertAction['kind'] | undefined> = { ack: 'acknowledge', dismiss: 'dismiss', snooze: 'snooze' };
+
+/** The action the flags describe, checked as the inbox checks it. */
+function operatorAction(kind: AlertAction['kind'], values: { reason?: string | undefined; note?: string | boolean | undefined; until?: string | undefined }): AlertAction {
+  const parsed = AlertAction.safeParse({ kind, reason: values.reason, note: values.note, until: values.until });
+  if (parsed.success) return parsed.data;
+  if (kind === 'dismiss') throw new SentinelError('USAGE', `--reason must be one of ${DismissReason.options.join(', ')}`);
+  if (kind === 'snooze') throw new SentinelError('USAGE', '--until needs an ISO date');
+  throw new SentinelError('USAGE', z.prettifyError(parsed.error));
 }

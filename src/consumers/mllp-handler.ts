@@ -1,21 +1,35 @@
 import type { CompiledProfile } from '../extract/compiled-profile.js';
-import type { Pipeline } from '../pipeline/ingest.js';
+import type { Outcome, Pipeline, RawMessage } from '../pipeline/ingest.js';
 import type { Durable } from '../store/timeline-store.js';
 import type { MllpHandler } from './mllp.consumer.js';
 import { publishToIngress } from './kafka/ingress.js';
 import type { IngressProducer } from './kafka/transport.js';
+
+/** How long a message that meets a busy database (another process holds the write lock) is retried before AE. */
+export const BUSY_RETRY_MS = 5_000;
 
 /**
  * The MLLP handler without Kafka: the pipeline, then a durable commit of the state store, then
  * the answer. AA only once the commit that holds the message has completed; a permanent
  * rejection (dead-lettered by the pipeline, and committed too) is AR with its code; a transient
  * one AE. A failing commit throws, and the listener answers AE STORE_UNAVAILABLE.
+ *
+ * `commit` is a Durable (flushed through its own group commit) or a group commit shared with
+ * other writers (the dead letters of the listener's own rejects). A database busy with another
+ * process's write (the CLI, an operator's sqlite3 shell: SQLITE_BUSY once its short busy_timeout
+ * ran out) is retried with back-off for `busyRetryMs`, well within a sender's ACK timeout, before
+ * the message is answered AE; the event loop stays free meanwhile. A retry is safe: the message
+ * is applied whole or not at all, and applying it again is a duplicate.
  */
-export function pipelineMllpHandler(pipeline: Pick<Pipeline, 'handle'>, durable: Durable): MllpHandler {
-  const commit = groupCommit(() => durable.flush());
-  return async (raw) => {
+export function pipelineMllpHandler(pipeline: Pick<Pipeline, 'handle'>, commit: Durable | (() => Promise<void>), busyRetryMs = BUSY_RETRY_MS): MllpHandler {
+  const flush = typeof commit === 'function' ? commit : groupCommit(() => commit.flush());
+  const once = async (raw: RawMessage): Promise<Outcome> => {
     const outcome = await pipeline.handle(raw);
-    await commit();
+    await flush();
+    return outcome;
+  };
+  return async (raw) => {
+    const outcome = await retryWhileBusy(() => once(raw), busyRetryMs);
     if (outcome.status === 'accepted') return { code: 'AA', message: outcome.message };
     return {
       code: outcome.permanent ? 'AR' : 'AE',
@@ -23,6 +37,25 @@ export function pipelineMllpHandler(pipeline: Pick<Pipeline, 'handle'>, durable:
       error: { code: outcome.code, text: outcome.detail },
     };
   };
+}
+
+/** SQLite's "database is locked" (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, …) or a locked table: another writer, not a fault. */
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/** Runs `step` again while it fails busy, backing off from 5 ms to 200 ms, until `forMs` has passed. */
+export async function retryWhileBusy<T>(step: () => Promise<T>, forMs: number): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() + wait > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 /**

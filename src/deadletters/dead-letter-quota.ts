@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DeadLetterLimits } from '../config/dead-letter.schema.js';
+import type { ErrorCode } from '../errors.js';
 import type { DeadLetter, DeadLetterStore } from '../store/timeline-store.js';
 import { letterSize, peerOf, type LetterSize, type SpaciousDeadLetterStore } from './dead-letter-space.js';
 
@@ -26,7 +27,7 @@ export interface DeadLetterQuotaStats {
   dropped: Record<DropScope, { letters: number; bytes: number }>;
 }
 
-/** Logging drops: the first at once, then one line per interval with the counts since the last. */
+/** Logging letters and drops: the first at once, then one line per interval with the counts since the last. */
 const WARN_INTERVAL_MS = 60_000;
 /**
  * A drop frees at least this share of its quota, so a peer flooding at its quota costs one
@@ -56,7 +57,7 @@ export class QuotaDeadLetterStore implements DeadLetterStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly log: Logger;
   private warnedAt = Number.NEGATIVE_INFINITY;
-  private unwarned = { letters: 0, bytes: 0, peers: new Set<string>(), total: false };
+  private unwarned = emptySummary();
 
   private constructor(
     private readonly inner: SpaciousDeadLetterStore,
@@ -148,6 +149,17 @@ export class QuotaDeadLetterStore implements DeadLetterStore {
     if (this.total.bytes + size > maxBytes) await this.drop('total', this.total.bytes + size - maxBytes, maxBytes, undefined);
     await this.inner.add(letter);
     this.account(letter.origin, 1, size);
+    const u = this.unwarned;
+    u.kept[letter.code] = (u.kept[letter.code] ?? 0) + 1;
+    u.keptBytes += size;
+    u.peers.add(peer);
+    this.warn(this.now());
+  }
+
+  /** Logs what was kept and dropped since the last line (at shutdown: nothing is left unsaid). */
+  flushLog(): void {
+    const u = this.unwarned;
+    if (Object.keys(u.kept).length > 0 || u.dropped.letters > 0) this.warn(this.now(), true);
   }
 
   private async drop(scope: DropScope, need: number, quota: number, peer: string | undefined): Promise<void> {
@@ -158,7 +170,10 @@ export class QuotaDeadLetterStore implements DeadLetterStore {
     this.dropped[scope].bytes += bytes;
     if (scope === 'total') this.totalDropAt = now;
     else if (peer !== undefined) this.peerDropAt.set(peer, now);
-    this.warn(scope, peer, gone.length, bytes, now);
+    const u = this.unwarned;
+    u.dropped.letters += gone.length;
+    u.dropped.bytes += bytes;
+    if (scope === 'total') u.dropped.totalQuota = true;
   }
 
   private account(origin: string, letters: number, bytes: number): void {
@@ -180,21 +195,32 @@ export class QuotaDeadLetterStore implements DeadLetterStore {
     return bytes;
   }
 
-  /** Peers are addresses, topics or file names, never message content. */
-  private warn(scope: DropScope, peer: string | undefined, letters: number, bytes: number, now: number): void {
+  /**
+   * One line per interval instead of one per letter (a garbage flood would write thousands):
+   * letters kept by code, letters deleted for a quota. Peers are addresses, topics or file
+   * names, never message content.
+   */
+  private warn(now: number, force = false): void {
+    if (!force && now - this.warnedAt < WARN_INTERVAL_MS) return;
     const u = this.unwarned;
-    u.letters += letters;
-    u.bytes += bytes;
-    if (peer !== undefined) u.peers.add(peer);
-    if (scope === 'total') u.total = true;
-    if (now - this.warnedAt < WARN_INTERVAL_MS) return;
     this.log.warn(
-      { droppedLetters: u.letters, droppedBytes: u.bytes, peers: [...u.peers].slice(0, 10), totalQuota: u.total, heldBytes: this.total.bytes, intervalMs: WARN_INTERVAL_MS },
-      'dead-letter quota: oldest letters deleted',
+      { kept: u.kept, keptBytes: u.keptBytes, dropped: u.dropped, peers: [...u.peers].slice(0, 10), heldBytes: this.total.bytes, intervalMs: WARN_INTERVAL_MS },
+      u.dropped.letters > 0 ? 'dead letters kept; quota: oldest letters deleted' : 'dead letters kept',
     );
     this.warnedAt = now;
-    this.unwarned = { letters: 0, bytes: 0, peers: new Set(), total: false };
+    this.unwarned = emptySummary();
   }
+}
+
+interface Summary {
+  kept: Partial<Record<ErrorCode, number>>;
+  keptBytes: number;
+  dropped: { letters: number; bytes: number; totalQuota: boolean };
+  peers: Set<string>;
+}
+
+function emptySummary(): Summary {
+  return { kept: {}, keptBytes: 0, dropped: { letters: 0, bytes: 0, totalQuota: false }, peers: new Set() };
 }
 
 function sha256(bytes: Buffer): string {

@@ -99,7 +99,9 @@ export class Pipeline {
   /** Records bytes that will never be accepted, with their code (nothing read is dropped). */
   async deadLetter(raw: Pick<RawMessage, 'bytes' | 'origin' | 'receivedAt'>, code: ErrorCode, detail: string): Promise<void> {
     await this.deps.deadLetters.add({ receivedAt: raw.receivedAt, origin: raw.origin, code, detail, bytes: raw.bytes });
-    this.deps.log.warn({ code, origin: raw.origin }, 'message rejected');
+    // debug: a flood of rejects must not be a line each (the service's dead-letter store logs a
+    // summary per minute; replays print their counts)
+    this.deps.log.debug({ code, origin: raw.origin }, 'message rejected');
   }
 
   /**

@@ -47,14 +47,18 @@ export class SqliteDatabase implements Durable {
    */
   readonly retriable: boolean;
 
-  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL'; retriable?: boolean } = {}) {
+  /**
+   * `busyTimeoutMs`: how long a statement waits for another process's write lock, blocking the
+   * thread (5 s: the CLI; the service sets less and retries asynchronously, see mllp-handler.ts).
+   */
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number; retriable?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     this.retriable = opts.retriable ?? opts.synchronous === 'NORMAL';
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     // 32 MiB of page cache (default 2 MiB): a group of 2,000 messages dirties pages all over the
     // results table, and spilling them mid-transaction costs more than the memory
     this.db.pragma('cache_size = -32768');
@@ -94,9 +98,14 @@ export class SqliteDatabase implements Durable {
     if (countMissing) this.db.exec("INSERT INTO patient_findings SELECT patient_key, COUNT(*) FROM results WHERE findings != '[]' GROUP BY patient_key");
   }
 
-  /** Opens the group transaction if none is open; every write calls this first. */
+  /**
+   * Opens the group transaction if none is open; every write calls this first. IMMEDIATE takes
+   * the write lock at the start (waiting up to busy_timeout for another process, e.g. the CLI):
+   * a deferred transaction that read first and then meets another process's commit fails at
+   * once with SQLITE_BUSY (its snapshot is stale, the busy handler is not consulted).
+   */
   write(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
   }
 
   /** Rolls the open group back (a retriable run failed part-way: it is re-run whole). */
