@@ -76,7 +76,9 @@ export async function runSequence(steps: readonly Step[]): Promise<{ alerts: Ale
     }
     const alerts = await app.alerts.list();
     const rows = app.db.db.prepare('SELECT body FROM outbox').all() as { body: string }[];
-    return { alerts, notifications: rows.map((r) => JSON.parse(r.body) as Notification), rejected };
+    // spec §4's notifications tell a tier; `status` notifications only bring stateful channels up to date
+    const notifications = rows.map((r) => JSON.parse(r.body) as Notification).filter((n) => n.event !== 'status');
+    return { alerts, notifications, rejected };
   } finally {
     await app.stop();
   }
