@@ -72,6 +72,9 @@ async function exercise(state: ServiceState, ledger: DeliveryLedger, args: strin
   const json = await run('deliveries', 'list', '--json', ...args);
   expect(json.out.split('\n').map((l) => (JSON.parse(l) as DeliveryRecord).status).sort()).toEqual(['dead', 'delivered']);
 
+  // BullMQ's worker keeps running after a drain: stopped, it cannot take the retried job while
+  // the webhook still refuses (the operator fixes the cause first)
+  await dispatcher.stop();
   const retried = await run('deliveries', 'retry', dead!.id, ...args);
   expect(retried.code).toBe(0);
   expect(retried.out).toContain(`${dead!.id}: pending again (webhook to pool haematology, 1 attempt(s) so far)`);
