@@ -38,4 +38,3 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<InboxS
     throw new SentinelError('STORE_UNAVAILABLE', `PostgreSQL at the database URL did not answer: ${(err as Error).message}`, { cause: err });
   }
 }
-
