@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './eslint.boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'infra/**', 'data/**', 'coverage/**'] },
@@ -20,4 +21,6 @@ export default tseslint.config(
   },
   // benchmarks print their figures
   { files: ['bench/**/*.ts'], rules: { 'no-console': 'off' } },
+  // which folders may import which (eslint.boundaries.js)
+  ...boundaries,
 );

@@ -5,6 +5,7 @@ import { GENERATE_HELP, generateCommand } from './cli/generate.command.js';
 import { PROFILE_HELP, profileCommand } from './cli/profile.command.js';
 import { REPLAY_HELP, replayCommand } from './cli/replay.command.js';
 import { RUN_HELP, runCommand } from './cli/run.command.js';
+import { USERS_HELP, usersCommand } from './cli/users.command.js';
 import { VALIDATE_HELP, validateCommand } from './cli/validate.command.js';
 import { EXIT, type Output } from './cli/usage.js';
 import { SentinelError, type ErrorCode } from './errors.js';
@@ -20,6 +21,7 @@ Commands:
   generate   write a synthetic HL7 v2 feed
   profile    check a site profile
   alerts     list, export, acknowledge, dismiss or snooze alerts
+  users      inbox accounts and API tokens: add, token, revoke, disable, enable, password, list
   validate   replay a labelled feed and report sensitivity, PPV, alert burden, lead time
 
 Run "poems-sentinel <command> --help" for a command's options.`;
@@ -27,7 +29,7 @@ Run "poems-sentinel <command> --help" for a command's options.`;
 /** errors in what the user asked for (exit 2); every other error is a failure (exit 1) */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'INPUT_UNREADABLE', 'PROFILE_INVALID', 'KAFKA_TOPIC_MISSING', 'JOURNAL_MISMATCH', 'TIMING_MISMATCH']);
 
-const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, deidentify: DEIDENTIFY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP, validate: VALIDATE_HELP };
+const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, deidentify: DEIDENTIFY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP, users: USERS_HELP, validate: VALIDATE_HELP };
 
 /** Runs one command; returns the exit status. Bad input is a message and status 2, never a stack trace. */
 export async function main(argv: string[], io: Output): Promise<number> {
@@ -42,6 +44,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
       case 'generate': return await generateCommand(args, io);
       case 'profile': return await profileCommand(args, io);
       case 'alerts': return await alertsCommand(args, io);
+      case 'users': return await usersCommand(args, io);
       case 'validate': return await validateCommand(args, io, log);
       case undefined: case '-h': case '--help': case 'help':
         io.out(HELP);

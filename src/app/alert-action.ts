@@ -42,3 +42,7 @@ function apply(alert: Alert, action: AlertAction, now: string, by: string): Aler
       return snooze(alert, now, new Date(action.until).toISOString(), by);
   }
 }
+
+// the alerts command works through these (cli/ imports app/, never an adapter)
+export { AlertAction } from '../inbox/actions/alert-action.js';
+export { isBusy } from '../consumers/mllp-handler.js';

@@ -32,6 +32,8 @@ export class HealthServer {
     private readonly host: string,
     private readonly port: number,
     private readonly metrics: () => MetricFamily[] = () => [],
+    /** more metrics already in the text format (a prom-client registry's `metrics()`) */
+    private readonly metricsText: () => Promise<string> = async () => '',
     /** routes under /admin/ (loopback and token checked by the handler) */
     private readonly admin?: AdminHandler,
   ) {}
@@ -40,8 +42,16 @@ export class HealthServer {
     this.server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(renderMetrics(this.metrics()));
+        void this.metricsText().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+            res.end(renderMetrics(this.metrics()) + text);
+          },
+          (err: unknown) => {
+            res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end(`metrics failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          },
+        );
         return;
       }
       const answer = path.startsWith('/admin/') && this.admin ? this.adminRequest(req, path, this.admin) : this.respond(path);

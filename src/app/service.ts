@@ -11,8 +11,12 @@ import { MllpListener, type OnMllpReject } from '../consumers/mllp.consumer.js';
 import { QuotaDeadLetterStore } from '../deadletters/dead-letter-quota.js';
 import { ERROR_CODES } from '../errors.js';
 import { compileProfile } from '../extract/compiled-profile.js';
+import { loadChannels } from '../notifiers/channels.config.js';
+import { createMetricsRegistry } from '../observability/metrics.js';
 import { alertAdmin, newAdminToken, removeAdminFile, writeAdminFile } from './admin-endpoint.js';
 import { deadLetterMetrics } from './dead-letter-metrics.js';
+import { buildDelivery } from './delivery.js';
+import { startInbox, type RunningInbox } from './inbox.js';
 import { buildPipeline } from './pipeline.js';
 import { HealthServer } from './health.server.js';
 import { mllpMetrics } from './mllp-metrics.js';
@@ -23,11 +27,13 @@ export interface RunningService {
   mode: { state: ServiceState['mode']; ingress: 'mllp' | 'mllp+kafka' };
   mllpPort: number;
   healthPort: number;
+  /** the clinician inbox (and CDS Hooks), when it runs */
+  inbox?: { url: string; port: number };
   stop(): Promise<void>;
 }
 
-/** How often the notification outbox is drained (the inbox is the alert store itself). */
-const NOTIFY_EVERY_MS = 2_000;
+/** How often snoozed alerts whose date has passed are released (spec §4). */
+const SWEEP_SNOOZES_EVERY_MS = 2_000;
 
 /**
  * The composition root of `poems-sentinel run`: builds every adapter once, in order, and stops
@@ -36,7 +42,9 @@ const NOTIFY_EVERY_MS = 2_000;
  */
 export async function startService(config: ServiceConfig, profile: SiteProfile, log: Logger): Promise<RunningService> {
   const clock = (): Date => new Date();
-  const state = config.redisUrl ? await redisState(config) : serviceSqliteState(config.dbPath, clock);
+  const sqlite = config.redisUrl ? null : serviceSqliteState(config.dbPath, clock);
+  const state: ServiceState = sqlite ?? (await redisState(config));
+  const registry = createMetricsRegistry();
   // every dead letter (the pipeline's and the listener's own rejects) within its quotas
   const deadLetters = await QuotaDeadLetterStore.open(state.deadLetters, deadLetterLimits(config), log);
   const durable = watchedDurable(state.durable, config.mllpUnreadyAfterFailingMs);
@@ -48,6 +56,18 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
       await deadLetters.addPrefix({ receivedAt: new Date().toISOString(), origin, code, detail: ERROR_CODES[code].summary, bytes: head }, { size, sha256 });
       await commit();
     }, BUSY_RETRY_MS);
+
+  // the distributed mode keeps users, sessions and the audit trail in PostgreSQL, not in Redis
+  let inbox: RunningInbox | undefined;
+  // the inbox's writes share the database's connection and its durable commit (the WAL's fdatasync)
+  const inboxSqlite = sqlite ? { db: sqlite.db.db, write: () => sqlite.db.write(), flush: () => sqlite.durable.flush() } : null;
+  if (config.inbox && (sqlite || config.databaseUrl)) inbox = await startInbox({ config, state, sqlite: inboxSqlite, profile, log, clock });
+  else if (config.inbox) log.warn('inbox off: with --redis-url the inbox needs PostgreSQL for its users, sessions and audit trail (--database-url)');
+  // the inbox channel writes into the inbox's own item store, so what it records is what it shows
+  const delivery = await buildDelivery({
+    state, profile, channels: loadChannels(config.channelsPath), databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema,
+    registry, log, clock, ...(inbox ? { inboxItems: inbox.stores.items } : {}),
+  });
 
   let producer: IngressProducer | undefined;
   let consumer: KafkaIngestConsumer | undefined;
@@ -89,14 +109,16 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
   // (kafkaSessionTimeoutMs after a crash), and /readyz reports the consumer until it runs.
   const consumerStarted = consumer?.start().catch((err: unknown) => log.error({ err }, 'Kafka consumer did not start'));
 
-  let notifying = Promise.resolve(0);
-  const notifier = setInterval(() => {
-    // expired snoozes release the notifications they held back (spec §4), then the queue drains
-    notifying = notifying.then(() => pipeline.sweepSnoozed()).then(() => state.queue.drain(async () => {})).catch((err: unknown) => {
-      log.error({ err }, 'notification drain failed');
+  // one long-lived consumer of the notification queue (the outbox poller or the BullMQ worker)
+  delivery.dispatcher?.start();
+  let sweeping = Promise.resolve(0);
+  const sweeper = setInterval(() => {
+    // expired snoozes release the notifications they held back (spec §4)
+    sweeping = sweeping.then(() => pipeline.sweepSnoozed()).catch((err: unknown) => {
+      log.error({ err }, 'snooze sweep failed');
       return 0;
     });
-  }, NOTIFY_EVERY_MS);
+  }, SWEEP_SNOOZES_EVERY_MS);
 
   const adminToken = newAdminToken();
   const health = new HealthServer(
@@ -106,6 +128,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
         return answers === true ? (durable.failing() ?? true) : answers;
       } },
       { name: 'mllp', ready: async () => listener.readiness() },
+      ...(inbox ? [{ name: 'inbox', ready: () => inbox.ready() }] : []),
       {
         name: 'dead-letters',
         ready: async () => deadLetters.alarm() ?? true,
@@ -116,6 +139,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     config.healthHost,
     config.healthPort,
     () => [...mllpMetrics(listener.health()), ...deadLetterMetrics(deadLetters.stats())],
+    () => registry.metrics(),
     alertAdmin({ alerts: state.alerts, commit, token: adminToken, clock }),
   );
   const { port: healthPort } = await health.start();
@@ -131,6 +155,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     mode: { state: state.mode, ingress: producer ? 'mllp+kafka' : 'mllp' },
     mllpPort,
     healthPort,
+    ...(inbox ? { inbox: { url: inbox.url, port: inbox.port } } : {}),
     stop: () =>
       (stopping ??= (async () => {
         health.drain(); // readiness fails first, so no new traffic is routed here
@@ -140,9 +165,11 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
         await consumer?.stop(); // finishes its batch, flushes, commits offsets
         await consumerStarted;
         deadLetters.flushLog();
-        clearInterval(notifier);
-        await notifying;
-        await state.queue.drain(async () => {});
+        clearInterval(sweeper);
+        await sweeping;
+        // the delivery in flight finishes; what is still queued waits for the next start or another instance
+        await delivery.stop();
+        await inbox?.stop(); // open requests finish; no action is taken after the state closes
         await state.close();
         await health.stop();
         log.info('poems-sentinel stopped');

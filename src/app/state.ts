@@ -4,6 +4,7 @@ import type { ServiceConfig } from '../config/service.schema.js';
 import { BullmqAlertQueue } from '../notifiers/bullmq.queue.js';
 import type { AlertQueue } from '../notifiers/alert-queue.js';
 import { LocalAlertQueue } from '../notifiers/local.queue.js';
+import { withStatusSync } from '../notifiers/status-sync.js';
 import { RedisAlertStore, RedisDeadLetterStore } from '../store/redis-alert.store.js';
 import { RedisTimelineStore } from '../store/redis.store.js';
 import { SqliteAlertStore, SqliteDeadLetterStore } from '../store/sqlite-alert.store.js';
@@ -18,6 +19,7 @@ import { WalSyncDurable } from '../store/sqlite-wal-sync.js';
 export interface ServiceState {
   mode: 'sqlite' | 'redis';
   timeline: TimelineStore;
+  /** every writer goes through it: a status change enqueues a status notification (notifiers/status-sync.ts) */
   alerts: AlertStore;
   /** with the space the dead-letter quota needs (deadletters/dead-letter-quota.ts) */
   deadLetters: DeadLetterStore & DeadLetterSpace;
@@ -32,20 +34,20 @@ export interface ServiceState {
 export interface SqliteState extends ServiceState {
   db: SqliteDatabase;
   timeline: SqliteTimelineStore;
-  alerts: SqliteAlertStore;
   deadLetters: SqliteDeadLetterStore;
   queue: LocalAlertQueue;
 }
 
 export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL', busyTimeoutMs?: number): SqliteState {
   const db = new SqliteDatabase(dbPath, { synchronous, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
+  const queue = new LocalAlertQueue(db, clock);
   return {
     db,
     mode: 'sqlite',
     timeline: new SqliteTimelineStore(db),
-    alerts: new SqliteAlertStore(db),
+    alerts: withStatusSync(new SqliteAlertStore(db), queue, clock),
     deadLetters: new SqliteDeadLetterStore(db),
-    queue: new LocalAlertQueue(db, clock),
+    queue,
     durable: db,
     ready: async () => (db.db.open ? true : 'SQLite closed'),
     close: () => db.close(),
@@ -84,7 +86,7 @@ export async function redisState(config: Pick<ServiceConfig, 'redisUrl' | 'redis
   return {
     mode: 'redis',
     timeline: new RedisTimelineStore(redis, { prefix }),
-    alerts: new RedisAlertStore(redis, { prefix }),
+    alerts: withStatusSync(new RedisAlertStore(redis, { prefix }), queue),
     deadLetters: new RedisDeadLetterStore(redis, { prefix }),
     queue,
     durable: { flush: async () => {}, close: async () => {} },

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { actThroughService } from '../app/admin-client.js';
-import { actOnAlert, AlertKeptChanging } from '../app/alert-action.js';
+import { actOnAlert, AlertAction, AlertKeptChanging, isBusy } from '../app/alert-action.js';
 import { openState } from '../app/state.js';
-import { isBusy } from '../consumers/mllp-handler.js';
-import { AlertAction } from '../inbox/actions/alert-action.js';
 import { effectiveStatus } from '../alerts/alert-actions.js';
 import { loadProfile } from '../config/load-profile.js';
 import { STATE_DEFAULTS } from '../config/state.schema.js';

@@ -13,6 +13,7 @@ import { replay, type ReplaySummary } from '../app/file-replay.js';
 import { replayFromKafka } from '../app/kafka-replay.js';
 import { VALUE_REASONS } from '../domain/unread.js';
 import { SentinelError } from '../errors.js';
+import { compileProfile } from '../extract/compiled-profile.js';
 import { progressBar } from './progress.js';
 import { EXIT, parse, type Output } from './usage.js';
 
@@ -36,7 +37,8 @@ in flight and prints the summary so far; a second Ctrl-C closes the connections 
 Options:
   --alerts-out FILE   write every alert as one JSON object per line at the end
   --db FILE           SQLite state file (default ${STATE_DEFAULTS.dbPath})
-  --profile FILE      site profile (JSON or YAML; default: the built-in profile)
+  --profile FILE      site profile (JSON or YAML; default: the built-in profile); sending to a
+                      service, give it the service's profile: it keys patients as the service does
   --from-kafka        read the topic instead of files
   --kafka-brokers L   host:port list (default: $KAFKA_BROKERS)
   --kafka-topic T     (default ${KAFKA_NAMES.topic})
@@ -86,7 +88,9 @@ export async function replayCommand(args: string[], io: Output, log: Logger, sig
   if (values['to-mllp'] !== undefined || values['to-kafka'] !== undefined) {
     const local = (['from-kafka', 'alerts-out', 'redis-url', 'since'] as const).filter((f) => values[f] !== undefined);
     if (local.length > 0) throw new SentinelError('USAGE', `--to-mllp/--to-kafka send to a running service; ${local.map((f) => `--${f}`).join(', ')} belong to a local replay`);
-    return feedCommand(feederOptionsFromFlags(values, positionals), io, log, signals);
+    // the service's profile, when given: patient keys (lanes, Kafka record keys) as the service computes them
+    const profile = values.profile === undefined ? undefined : compileProfile(loadProfile(values.profile));
+    return feedCommand({ ...feederOptionsFromFlags(values, positionals), ...(profile ? { profile } : {}) }, io, log, signals);
   }
   if (values.timing !== undefined || values.speed !== undefined) throw new SentinelError('USAGE', '--speed and --timing pace a replay into a running service: add --to-mllp HOST:PORT or --to-kafka');
   const profile = loadProfile(values.profile);

@@ -10,7 +10,7 @@ const D = ServiceConfig.parse({});
 
 export const RUN_HELP = `Usage: poems-sentinel run [options]
 
-Runs the service: an MLLP listener, the pipeline, the alert store, health endpoints.
+Runs the service: an MLLP listener, the pipeline, the alert store, the clinician inbox, health endpoints.
 Without --kafka-brokers and --redis-url it runs embedded (SQLite, no other service needed).
 
 Options (the timeouts: 0 = none):
@@ -41,7 +41,14 @@ Options (the timeouts: 0 = none):
   --kafka-heartbeat-interval-ms N   (default ${D.kafkaHeartbeatIntervalMs})
   --redis-url URL          timelines, alerts and notifications in Redis (shared by instances)
   --redis-prefix P         key prefix (default ${D.redisPrefix})
-  --profile FILE           site profile (JSON or YAML)
+  --profile FILE           site profile (JSON or YAML); its routing says who gets which tier on which channel
+  --channels FILE          where the channels deliver: fhir, webhook, hl7-v2 (JSON or YAML; docs/channels/)
+  --inbox-host H           clinician inbox and CDS Hooks (default ${D.inboxHost}; TLS with --tls-key/--tls-cert)
+  --inbox-port P           (default ${D.inboxPort}; 0 = any free port)   --no-inbox: do not serve it
+  --inbox-trust-proxy      a proxy in front sets X-Forwarded-For (audited client addresses)
+  --database-url URL       PostgreSQL for the inbox's users, sessions, audit and the delivery ledger (needed with --redis-url)
+  --database-schema S      (default ${D.databaseSchema})
+  --cds-hooks FILE         serve CDS Hooks with these settings (JSON or YAML; docs/channels/cds-hooks.md)
   --shutdown-timeout-ms N  how long SIGTERM waits for in-flight work (default ${D.shutdownTimeoutMs})
 
 SIGTERM or SIGINT stops it gracefully (in-flight messages are acknowledged, offsets committed);
@@ -69,6 +76,9 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
     'kafka-brokers': { type: 'string' }, 'kafka-topic': { type: 'string' }, 'kafka-dlq-topic': { type: 'string' }, 'kafka-group': { type: 'string' },
     'redis-url': { type: 'string' }, 'redis-prefix': { type: 'string' },
     profile: { type: 'string' }, 'shutdown-timeout-ms': { type: 'string' },
+    channels: { type: 'string' },
+    'inbox-host': { type: 'string' }, 'inbox-port': { type: 'string' }, 'no-inbox': { type: 'boolean' }, 'inbox-trust-proxy': { type: 'boolean' },
+    'database-url': { type: 'string' }, 'database-schema': { type: 'string' }, 'cds-hooks': { type: 'string' },
   }, false);
   if (values.help) {
     io.out(RUN_HELP);
@@ -97,7 +107,9 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
     kafkaBrokers: values['kafka-brokers']?.split(',').map((b) => b.trim()).filter(Boolean),
     kafkaTopic: values['kafka-topic'], kafkaDlqTopic: values['kafka-dlq-topic'], kafkaGroupId: values['kafka-group'],
     redisUrl: values['redis-url'], redisPrefix: values['redis-prefix'],
-    profilePath: values.profile, shutdownTimeoutMs: int(values['shutdown-timeout-ms'], '--shutdown-timeout-ms'),
+    profilePath: values.profile, channelsPath: values.channels, shutdownTimeoutMs: int(values['shutdown-timeout-ms'], '--shutdown-timeout-ms'),
+    inbox: values['no-inbox'] ? false : undefined, inboxHost: values['inbox-host'], inboxPort: int(values['inbox-port'], '--inbox-port'),
+    inboxTrustProxy: values['inbox-trust-proxy'], databaseUrl: values['database-url'], databaseSchema: values['database-schema'], cdsHooksConfig: values['cds-hooks'],
   }).filter(([, v]) => v !== undefined));
   const parsed = ServiceConfig.safeParse(candidate);
   if (!parsed.success) {
@@ -105,7 +117,6 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
   }
   const config = Object.freeze(parsed.data);
   const service = await startService(config, loadProfile(config.profilePath), log);
-  io.out(`poems-sentinel running: state=${service.mode.state} ingress=${service.mode.ingress} mllp=${config.mllpHost}:${service.mllpPort} health=${config.healthHost}:${service.healthPort}`);
 
   await new Promise<void>((resolve) => {
     let signalled = 0;
@@ -128,6 +139,10 @@ export async function runCommand(args: string[], io: Output, log: Logger, signal
     };
     signals.on('SIGTERM', () => onSignal('SIGTERM'));
     signals.on('SIGINT', () => onSignal('SIGINT'));
+    // printed once the handlers are in place: a supervisor that signals as soon as it reads the
+    // line must not meet the default action (an immediate exit, nothing acknowledged)
+    if (service.inbox) io.out(`poems-sentinel inbox: ${service.inbox.url}`);
+    io.out(`poems-sentinel running: state=${service.mode.state} ingress=${service.mode.ingress} mllp=${config.mllpHost}:${service.mllpPort} health=${config.healthHost}:${service.healthPort}`);
   });
   io.out('stopped');
   return EXIT.ok;

@@ -46,6 +46,20 @@ export const ServiceConfig = z.object({
   ...KafkaNameFields,
   ...KafkaSessionFields,
   profilePath: z.string().optional(),
+  /** where the notification channels deliver (FHIR server, webhook, HL7 v2 peer), JSON or YAML; none = the inbox only */
+  channelsPath: z.string().optional(),
+  /** the clinician inbox and CDS Hooks (HTTP; TLS with tlsKey/tlsCert): loopback unless opened on purpose */
+  inbox: z.boolean().default(true),
+  inboxHost: z.string().default('127.0.0.1'),
+  /** 0 picks a free port */
+  inboxPort: z.number().int().min(0).max(65535).default(8088),
+  /** a proxy in front sets X-Forwarded-For (the audit then records the client, not the proxy) */
+  inboxTrustProxy: z.boolean().default(false),
+  /** postgres://…: the inbox's users, sessions, audit and items and the delivery ledger in the distributed mode (required with redisUrl) */
+  databaseUrl: z.string().url().optional(),
+  databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a plain schema name').default('poems_sentinel'),
+  /** a JSON or YAML file with the CDS Hooks service settings (inbox/cds-hooks/cds-hooks.config.ts); absent = no CDS Hooks */
+  cdsHooksConfig: z.string().optional(),
   /** how long SIGTERM waits for in-flight work before it gives up */
   shutdownTimeoutMs: z.number().int().positive().default(15_000),
 }).strict().refine((c) => c.deadLetterKeepBytes < c.deadLetterMaxBytesPerPeer && c.deadLetterMaxBytesPerPeer <= c.deadLetterMaxBytes, {

@@ -1,4 +1,5 @@
 import { ingressRecord } from '../consumers/kafka/ingress.js';
+import type { CompiledProfile } from '../extract/compiled-profile.js';
 import { readHl7File } from '../consumers/file.consumer.js';
 import type { ErrorCode } from '../errors.js';
 import { controlIdFromRaw } from '../hl7/ack.js';
@@ -39,7 +40,7 @@ export type FeedItem = (FeedMessage | NotAMessage) & { bytesRead: number };
  * order), a read chunk at a time. Each message is parsed once, by the same code as the ingress
  * edge, so the routing key is the Kafka record key of the service.
  */
-export async function* readFeed(files: readonly string[]): AsyncGenerator<FeedItem[]> {
+export async function* readFeed(files: readonly string[], profile?: CompiledProfile): AsyncGenerator<FeedItem[]> {
   for (const file of files) {
     let index = 0;
     for await (const batch of readHl7File(file)) {
@@ -51,7 +52,7 @@ export async function* readFeed(files: readonly string[]): AsyncGenerator<FeedIt
           continue;
         }
         const bytes = item.bytes;
-        const { result } = ingressRecord({ text: item.text, bytes, origin, receivedAt: '' });
+        const { result } = ingressRecord({ text: item.text, bytes, origin, receivedAt: '' }, profile);
         const msh = result.message?.segments[0];
         const ackType = msh && result.message ? component(msh.get(15), 1, result.message.delimiters).trim().toUpperCase() : '';
         const time = result.message?.messageTime ? Date.parse(result.message.messageTime) : NaN;

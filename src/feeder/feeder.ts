@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { expandInputs } from '../consumers/file.consumer.js';
 import { SentinelError } from '../errors.js';
+import type { CompiledProfile } from '../extract/compiled-profile.js';
 import type { MllpClientTls } from '../transport/mllp-client.js';
 import { readFeed, type FeedMessage } from './feed-reader.js';
 import { FeedStats } from './feed-stats.js';
@@ -41,6 +42,12 @@ export interface FeederOptions extends RetryPolicy {
   onProgress?: (done: number, total: number, messages: number) => void;
   /** each message's final answer, in the order they come (null: it asked for none) */
   onAnswer?: (message: FeedMessage, lane: number, answer: Answer | null) => void;
+  /**
+   * the site profile the service runs with (default: the built-in one): the patient key that picks
+   * a lane, and the Kafka record key, are computed as the service computes them (its authorities by
+   * facility), so one patient's messages keep one lane and one partition
+   */
+  profile?: CompiledProfile;
 }
 
 export interface FeederRun {
@@ -143,7 +150,7 @@ async function dispatch(c: DispatchContext): Promise<void> {
   let fileBytes = 0;
   // progress by the messages taken, not by the chunks read ahead (a timed replay takes minutes per chunk)
   let taken = 0;
-  for await (const batch of readFeed(c.files)) {
+  for await (const batch of readFeed(c.files, c.opts.profile)) {
     for (const item of batch) {
       if (c.stopping.aborted) return;
       if (item.file !== file) {
@@ -188,7 +195,7 @@ async function dispatch(c: DispatchContext): Promise<void> {
 
 async function buildTarget(opts: FeederOptions, stats: FeedStats): Promise<FeedTarget> {
   const t = opts.target;
-  if (t.kind === 'kafka') return kafkaTarget({ brokers: t.brokers, topic: t.topic, connections: opts.connections, log: opts.log });
+  if (t.kind === 'kafka') return kafkaTarget({ brokers: t.brokers, topic: t.topic, connections: opts.connections, log: opts.log, ...(opts.profile ? { profile: opts.profile } : {}) });
   return mllpTarget({
     host: t.host,
     port: t.port,

@@ -3,6 +3,7 @@ import { CoalescingProducer } from '../consumers/kafka/coalescing.producer.js';
 import { publishToIngress } from '../consumers/kafka/ingress.js';
 import { createKafkajsTransport } from '../consumers/kafka/kafkajs.transport.js';
 import type { IngressProducer } from '../consumers/kafka/transport.js';
+import type { CompiledProfile } from '../extract/compiled-profile.js';
 import { SentinelError } from '../errors.js';
 import type { Answer, FeedTarget } from './target.js';
 
@@ -12,6 +13,8 @@ export interface KafkaTargetOptions {
   /** lanes sending at once: above 1 they share produce requests, as the service's edge does */
   connections: number;
   log: Logger;
+  /** the service's site profile, for the record key (default: the built-in one) */
+  profile?: CompiledProfile;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function kafkaTarget(opts: KafkaTargetOptions): Promise<FeedTarget>
       isOpen: () => true,
       async send(message): Promise<Answer> {
         try {
-          const result = await publishToIngress(producer, { text: message.text, bytes: message.bytes, origin: `file:${message.file}#${message.index}`, receivedAt: new Date().toISOString() }, opts.topic);
+          const result = await publishToIngress(producer, { text: message.text, bytes: message.bytes, origin: `file:${message.file}#${message.index}`, receivedAt: new Date().toISOString() }, opts.topic, opts.profile);
           if (!result.unparseable) return { code: 'AA', outcome: 'AA', errorCode: '', errorText: '' };
           return { code: 'AR', outcome: 'AR', errorCode: result.unparseable.code, errorText: result.unparseable.detail };
         } catch (err) {

@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent } from '../domain/alert.js';
+import type { Alert, AlertEvent, Notification } from '../domain/alert.js';
 import type { Finding, FindingKind } from '../domain/finding.js';
 import type { Tier } from '../domain/tier.js';
 import { CRITERION_OF_KIND, LABEL } from '../rules/criteria.js';
@@ -101,4 +101,32 @@ export function currentEpisodeEvents(alert: Alert): { start: string; events: Ale
   });
   const start = alert.history[startIndex]?.at ?? alert.createdAt;
   return { start, events: alert.history.slice(startIndex + 1) };
+}
+
+/**
+ * The alert as lines of plain text, for channels that carry text (HL7 v2 TX observations): the
+ * tier and its summary, why, the criteria met and missing, one line per piece of evidence with
+ * its value, date and source, the suggested work-up, and the identifiers a receiver needs to
+ * find the alert again.
+ */
+export function alertReportLines(notification: Notification, alert: Alert): string[] {
+  const lines = [
+    `${TIER_TITLE[alert.tier]}: ${TIER_SUMMARY[alert.tier]}`,
+    `Why: ${alert.reason}`,
+  ];
+  if (alert.status === 'withdrawn') lines.push('Status: withdrawn (the evidence no longer supports a tier)');
+  lines.push(`Criteria met: ${alert.criteriaMet.map((c) => LABEL[c]).join('; ') || 'none'}`);
+  if (alert.criteriaMissing.length > 0) lines.push(`Criteria missing: ${alert.criteriaMissing.map((c) => LABEL[c]).join('; ')}`);
+  lines.push('Evidence:');
+  for (const f of alert.evidence) {
+    const value = [findingValue(f), f.unit ?? ''].filter(Boolean).join(' ');
+    const possible = f.certainty === 'possible' ? ' (possible)' : '';
+    lines.push(`  ${criterionLabel(f)}: ${value || kindLabel(f.kind)}${possible} on ${findingDate(f)} (source ${findingSource(f)})`);
+  }
+  if (alert.suggestedWorkup.length > 0) {
+    lines.push('Suggested work-up:');
+    for (const w of alert.suggestedWorkup) lines.push(`  - ${w.text}`);
+  }
+  lines.push(`Alert ${alert.id}, episode ${notification.episode}, notification ${notification.key}; rule ${alert.ruleVersion}, profile ${alert.profileVersion}.`);
+  return lines;
 }

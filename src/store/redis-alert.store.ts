@@ -2,45 +2,10 @@ import type { Redis } from 'ioredis';
 import { STATE_DEFAULTS } from '../config/state.schema.js';
 import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
-import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';
 import type { DeadLetterSpace, LetterSize } from '../deadletters/dead-letter-space.js';
-
-/**
- * Writes an alert and its indexes in one step. Like the SQLite table's unique (patient, rule)
- * index, another alert already holding the alert's patient+rule is replaced, and an alert that
- * moved to another patient (rekey) leaves its old patient+rule entry.
- * KEYS: bodies (id → JSON), index (patient+rule → id), byUpdated (zset id by updatedAt),
- *       slotOf (id → its patient+rule field). ARGV: id, patient+rule field, JSON, score.
- */
-const PUT_ALERT_LUA = `
-local bodies, index, byUpdated, slotOf = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local id, field, body, score = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
--- ARGV[5] present: compare-and-set against the version now held for patient+rule ('' = none)
-if ARGV[5] ~= nil then
-  local current = redis.call('HGET', index, field)
-  local currentVersion = ''
-  if current then
-    local currentBody = redis.call('HGET', bodies, current)
-    if currentBody then currentVersion = tostring(cjson.decode(currentBody).version) end
-  end
-  if currentVersion ~= ARGV[5] then return 0 end
-end
-local previous = redis.call('HGET', slotOf, id)
-if previous and previous ~= field and redis.call('HGET', index, previous) == id then
-  redis.call('HDEL', index, previous)
-end
-local holder = redis.call('HGET', index, field)
-if holder and holder ~= id then
-  redis.call('HDEL', bodies, holder)
-  redis.call('HDEL', slotOf, holder)
-  redis.call('ZREM', byUpdated, holder)
-end
-redis.call('HSET', bodies, id, body)
-redis.call('HSET', index, field, id)
-redis.call('HSET', slotOf, id, field)
-redis.call('ZADD', byUpdated, score, id)
-return 1
-`;
+import type { AlertStore } from './ports/alert-store.port.js';
+import type { DeadLetter, DeadLetterStore } from './ports/dead-letter-store.port.js';
+import { luaScript } from './redis/lua-scripts.js';
 
 /** Numbers the letter and appends it. KEYS: list, counter. ARGV: the letter's JSON object without id. */
 const ADD_DEAD_LETTER_LUA = `
@@ -85,7 +50,7 @@ return out
 `;
 
 interface Commands {
-  poemsSentinelPutAlertV3(bodies: string, index: string, byUpdated: string, slotOf: string, id: string, field: string, body: string, score: string, expected?: string): Promise<number>;
+  poemsSentinelPutAlertV4(bodies: string, index: string, byUpdated: string, slotOf: string, versions: string, id: string, field: string, body: string, score: string, version: string, expected?: string): Promise<number>;
   poemsSentinelAddDeadLetterV1(list: string, counter: string, letter: string): Promise<number>;
   poemsSentinelDropOldestDeadLettersV1(list: string, bytes: string, originPrefix: string): Promise<(string | number)[]>;
 }
@@ -98,17 +63,18 @@ export interface RedisAlertStoreOptions {
 /**
  * Alerts in Redis: `<prefix>alerts` (id → JSON), `<prefix>alerts:by-patient-rule` (JSON
  * [patient, rule] → id), `<prefix>alerts:by-updated` (zset by updatedAt) and
- * `<prefix>alerts:slot` (id → its patient+rule entry). All keys are declared to the scripts,
+ * `<prefix>alerts:slot` (id → its patient+rule entry), `<prefix>alerts:version` (id → version,
+ * what compare-and-set compares; redis/put-alert.lua). All keys are declared to the scripts,
  * so a prefix with a hash tag (`{sentinel}:`) would keep them in one Cluster slot.
  */
 export class RedisAlertStore implements AlertStore {
   private readonly cmd: Commands;
-  private readonly k: { bodies: string; index: string; byUpdated: string; slotOf: string };
+  private readonly k: { bodies: string; index: string; byUpdated: string; slotOf: string; versions: string };
 
   constructor(private readonly redis: Redis, options: RedisAlertStoreOptions = {}) {
     const p = options.prefix ?? STATE_DEFAULTS.redisPrefix;
-    this.k = { bodies: `${p}alerts`, index: `${p}alerts:by-patient-rule`, byUpdated: `${p}alerts:by-updated`, slotOf: `${p}alerts:slot` };
-    redis.defineCommand('poemsSentinelPutAlertV3', { numberOfKeys: 4, lua: PUT_ALERT_LUA });
+    this.k = { bodies: `${p}alerts`, index: `${p}alerts:by-patient-rule`, byUpdated: `${p}alerts:by-updated`, slotOf: `${p}alerts:slot`, versions: `${p}alerts:version` };
+    redis.defineCommand('poemsSentinelPutAlertV4', { numberOfKeys: 5, lua: luaScript('put-alert') });
     this.cmd = redis as unknown as Commands;
   }
 
@@ -133,10 +99,10 @@ export class RedisAlertStore implements AlertStore {
   private write(alert: Alert, expected?: string): Promise<number> {
     const score = Date.parse(alert.updatedAt);
     const args = [
-      this.k.bodies, this.k.index, this.k.byUpdated, this.k.slotOf,
-      alert.id, indexField(alert.patientKey, alert.rule), JSON.stringify(alert), String(Number.isNaN(score) ? 0 : score),
+      this.k.bodies, this.k.index, this.k.byUpdated, this.k.slotOf, this.k.versions,
+      alert.id, indexField(alert.patientKey, alert.rule), JSON.stringify(alert), String(Number.isNaN(score) ? 0 : score), String(alert.version),
     ] as const;
-    return expected === undefined ? this.cmd.poemsSentinelPutAlertV3(...args) : this.cmd.poemsSentinelPutAlertV3(...args, expected);
+    return expected === undefined ? this.cmd.poemsSentinelPutAlertV4(...args) : this.cmd.poemsSentinelPutAlertV4(...args, expected);
   }
 
   async list(filter: { status?: Alert['status']; tier?: Alert['tier'] } = {}): Promise<Alert[]> {

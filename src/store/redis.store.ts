@@ -2,15 +2,15 @@ import type { Redis } from 'ioredis';
 import { STATE_DEFAULTS } from '../config/state.schema.js';
 import type { StatusClass } from '../domain/finding.js';
 import type { PatientKey } from '../domain/patient-key.js';
-import type { MessageEffects } from '../domain/result.js';
+import type { Measurement, MessageEffects } from '../domain/result.js';
 import type { Timeline } from '../domain/timeline.js';
-import { NO_FINDINGS, findingsAsRead, kindsOf, type FirstSeen } from './policy/stored-version.js';
+import { NO_FINDINGS, findingsAsRead, kindsOf, listJson, type FirstSeen } from './policy/stored-version.js';
 import { luaScript } from './redis/lua-scripts.js';
 import { timelineFromRows, type TimelineRow } from './policy/timeline-view.js';
 import type { ApplyResult, MessageId, TimelineStore } from './ports/timeline-store.port.js';
 
 interface Commands {
-  poemsSentinelApplyV2(msgs: string, seq: string, patients: string, merges: string, reused: string, prefix: string, msgId: string, meta: string, ...parts: string[]): Promise<string>;
+  poemsSentinelApplyV2(msgs: string, seq: string, patients: string, merges: string, reused: string, findingRows: string, prefix: string, msgId: string, meta: string, ...parts: string[]): Promise<string>;
   poemsSentinelTimelineV2(merges: string, prefix: string, patient: string): Promise<string[]>;
 }
 
@@ -37,6 +37,7 @@ export interface RedisTimelineStoreOptions {
  *   <prefix>merges         hash  prior → survivor, always one hop (chains are flattened)
  *   <prefix>p:<patient>    hash  resultKey → stored version (policy/stored-version.ts, JSON members last)
  *   <prefix>mr:<survivor>  set   the priors that point at <survivor> (to repoint chains)
+ *   <prefix>finding-rows   hash  patient → how many of its result keys hold findings (re-evaluation)
  *
  * Single Redis only: the script reads and writes per-patient keys it only learns while running
  * (after resolving merges), which Redis Cluster forbids (one script = declared keys of one hash
@@ -50,16 +51,16 @@ export interface RedisTimelineStoreOptions {
 export class RedisTimelineStore implements TimelineStore {
   readonly prefix: string;
   private readonly cmd: Commands;
-  private readonly keys: { msgs: string; seq: string; patients: string; merges: string; reused: string };
+  private readonly keys: { msgs: string; seq: string; patients: string; merges: string; reused: string; findingRows: string };
 
   constructor(private readonly redis: Redis, options: RedisTimelineStoreOptions = {}) {
     // the scripts build per-patient keys themselves: an ioredis keyPrefix would not reach them
     if (redis.options.keyPrefix) throw new Error('RedisTimelineStore: use the prefix option, not an ioredis keyPrefix');
     this.prefix = options.prefix ?? STATE_DEFAULTS.redisPrefix;
     const p = this.prefix;
-    this.keys = { msgs: `${p}msg`, seq: `${p}seq`, patients: `${p}patients`, merges: `${p}merges`, reused: `${p}msg:reused` };
+    this.keys = { msgs: `${p}msg`, seq: `${p}seq`, patients: `${p}patients`, merges: `${p}merges`, reused: `${p}msg:reused`, findingRows: `${p}finding-rows` };
     // defineCommand: EVALSHA, falling back to EVAL (which loads the script) on NOSCRIPT
-    redis.defineCommand('poemsSentinelApplyV2', { numberOfKeys: 5, lua: luaScript('apply') });
+    redis.defineCommand('poemsSentinelApplyV2', { numberOfKeys: 6, lua: luaScript('apply') });
     redis.defineCommand('poemsSentinelTimelineV2', { numberOfKeys: 1, lua: luaScript('timeline') });
     this.cmd = redis as unknown as Commands;
   }
@@ -86,11 +87,11 @@ export class RedisTimelineStore implements TimelineStore {
     const parts = effects.results.flatMap((v) =>
       v.effect === 'remove'
         ? [NO_FINDINGS, '[]', 'null']
-        : [JSON.stringify(findingsAsRead(v)), JSON.stringify(v.notes), v.measurement === undefined ? 'null' : JSON.stringify(v.measurement)],
+        : [listJson(findingsAsRead(v)), listJson(v.notes), v.measurement === undefined ? 'null' : JSON.stringify(v.measurement)],
     );
     const k = this.keys;
     const reply = await this.cmd.poemsSentinelApplyV2(
-      k.msgs, k.seq, k.patients, k.merges, k.reused,
+      k.msgs, k.seq, k.patients, k.merges, k.reused, k.findingRows,
       this.prefix, JSON.stringify([id.sendingFacility, id.controlId]), JSON.stringify(meta),
       ...parts,
     );
@@ -143,6 +144,6 @@ function decodeStored(raw: string): TimelineRow {
     firstSeen: header.firstSeen,
     findings,
     notes: raw.slice(n + NOTES.length, f),
-    measurement: measurement === 'null' ? null : measurement,
+    measurement: measurement === 'null' ? null : (JSON.parse(measurement) as Measurement),
   };
 }

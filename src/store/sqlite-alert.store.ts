@@ -2,8 +2,9 @@ import type { Statement } from 'better-sqlite3';
 import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import type { AlertStore, DeadLetter, DeadLetterStore } from './timeline-store.js';
 import type { DeadLetterSpace, LetterSize } from '../deadletters/dead-letter-space.js';
+import type { AlertStore } from './ports/alert-store.port.js';
+import type { DeadLetter, DeadLetterStore } from './ports/dead-letter-store.port.js';
 
 /** `letterSize` in SQL: raw bytes, detail and origin in bytes (UTF-8) */
 const LETTER_SIZE = 'length(bytes) + length(CAST(detail AS BLOB)) + length(CAST(origin AS BLOB))';

@@ -16,7 +16,10 @@ CREATE TABLE IF NOT EXISTS results (
   message_time TEXT NOT NULL, seq INTEGER NOT NULL, findings TEXT NOT NULL,
   status_class TEXT NOT NULL DEFAULT 'final', observed_at TEXT NOT NULL DEFAULT '',
   notes TEXT NOT NULL DEFAULT '[]', measurement TEXT, first_seen TEXT NOT NULL DEFAULT '{}',
+  m_kind TEXT, m_value REAL, m_abnormal INTEGER, m_unit TEXT, m_observed_at TEXT,
   PRIMARY KEY (patient_key, result_key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS patient_findings (
+  patient_key TEXT PRIMARY KEY, rows INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS merges (prior TEXT PRIMARY KEY, survivor TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, patient_key TEXT NOT NULL, rule_id TEXT NOT NULL, status TEXT NOT NULL,
@@ -49,8 +52,10 @@ export class SqliteDatabase implements Durable {
     // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    // the per-patient count of finding rows is derived: a file from before it is counted once
+    const countMissing = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'results'").get() !== undefined && this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patient_findings'").get() === undefined;
     this.db.exec(SCHEMA);
-    this.migrate();
+    this.migrate(countMissing);
   }
 
   /**
@@ -58,7 +63,7 @@ export class SqliteDatabase implements Durable {
    * an old row means (final class, no observation time, no notes or measurement). Old rows keep
    * their v1 meaning until a new version of their result replaces them.
    */
-  private migrate(): void {
+  private migrate(countMissing: boolean): void {
     const columns = (table: string): Set<string> => new Set((this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
     const add = (table: string, missing: Record<string, string>): void => {
       const have = columns(table);
@@ -67,7 +72,19 @@ export class SqliteDatabase implements Durable {
     add('messages', { content_hash: "TEXT NOT NULL DEFAULT ''" });
     // NULL for alerts written before the column: their version is read from the body
     add('alerts', { version: 'INTEGER' });
-    add('results', { status_class: "TEXT NOT NULL DEFAULT 'final'", observed_at: "TEXT NOT NULL DEFAULT ''", notes: "TEXT NOT NULL DEFAULT '[]'", measurement: 'TEXT', first_seen: "TEXT NOT NULL DEFAULT '{}'" });
+    add('results', {
+      status_class: "TEXT NOT NULL DEFAULT 'final'",
+      observed_at: "TEXT NOT NULL DEFAULT ''",
+      notes: "TEXT NOT NULL DEFAULT '[]'",
+      measurement: 'TEXT',
+      first_seen: "TEXT NOT NULL DEFAULT '{}'",
+      m_kind: 'TEXT',
+      m_value: 'REAL',
+      m_abnormal: 'INTEGER',
+      m_unit: 'TEXT',
+      m_observed_at: 'TEXT',
+    });
+    if (countMissing) this.db.exec("INSERT INTO patient_findings SELECT patient_key, COUNT(*) FROM results WHERE findings != '[]' GROUP BY patient_key");
   }
 
   /**

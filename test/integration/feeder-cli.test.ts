@@ -54,7 +54,7 @@ describe.skipIf(!existsSync(BIN))('when an analyst replays a feed into a running
     expect(run.stdout).toMatch(new RegExp(`acks: +AA ${messages}, AE 0, AR 0`));
     expect(run.stdout).toMatch(/latency ms: +p50 [\d.]+, p90 [\d.]+, p99 [\d.]+, max [\d.]+/);
     expect(run.stdout).toMatch(/late vs schedule: +p99 [\d.]+, max [\d.]+ ms \(\d+ waits\)/);
-    expect(run.stdout).toMatch(/rate: +\d+ messages\/s/);
+    expect(run.stdout).toMatch(/rate: +[\d.,]+ messages\/s/);
   });
 
   it('on Ctrl-C prints the summary so far and exits 1; --resume sends the rest; a changed file is refused with exit 2', { timeout: 60_000 }, async () => {

@@ -58,6 +58,7 @@ export async function startServiceProcess(args: readonly string[], opts: StartOp
   const withPorts = [...args];
   if (!withPorts.includes('--mllp-port')) withPorts.push('--mllp-port', '0');
   if (!withPorts.includes('--health-port')) withPorts.push('--health-port', '0');
+  if (!withPorts.includes('--inbox-port') && !withPorts.includes('--no-inbox')) withPorts.push('--inbox-port', '0');
   // the service runs as in production: not with the test runner's NODE_ENV=test (kafkajs, for
   // one, switches to its short test-mode retry defaults under it) nor its VITEST* variables
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && !k.startsWith('VITEST')));

@@ -105,10 +105,14 @@ export function timelineConformance(name: string, make: () => Promise<TimelineSt
       expect(tombstone.patients).toEqual([]);
     });
 
-    it('re-evaluates on a result that names nothing: its time moves the ageing anchor (spec §2)', async () => {
-      const r = await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, null)));
-      expect(r.patients).toEqual(['A|1']);
+    it('re-evaluates on a result that names nothing only when findings are on record (its time moves the ageing anchor)', async () => {
+      const alone = await store.apply({ sendingFacility: 'L', controlId: '1' }, effects('A|1', version('A|1', 'r1', T1, null)));
+      expect(alone.patients).toEqual([]);
       expect((await store.timeline('A|1')).newestObservedAt).toBe(T1);
+      await store.apply({ sendingFacility: 'L', controlId: '2' }, effects('A|1', version('A|1', 'dx', T1, 'neuropathy')));
+      const later = await store.apply({ sendingFacility: 'L', controlId: '3' }, effects('A|1', version('A|1', 'r2', T3, null)));
+      expect(later.patients).toEqual(['A|1']);
+      expect((await store.timeline('A|1')).newestObservedAt).toBe(T3);
     });
 
     it('moves findings on a merge and follows the merge for later messages', async () => {

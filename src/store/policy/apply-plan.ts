@@ -1,12 +1,16 @@
 import type { ResultVersion } from '../../domain/result.js';
-import { NO_FINDINGS, findingsAsRead, kindsOf, type FirstSeen, type StoredVersion } from './stored-version.js';
+import { NO_FINDINGS, findingsAsRead, kindsOf, listJson, sameMeasurement, type FirstSeen, type StoredVersion } from './stored-version.js';
 import { isNewer } from './version-order.js';
 
-/** What applying one version does to its result key: the row to write, and whether the patient's timeline changed. */
+/** What applying one version does to its result key: the row to write, and what the rule could see change. */
 export interface VersionPlan {
   row: StoredVersion;
-  /** the rule may decide otherwise now: findings, measurement, observation time or class changed */
-  changed: boolean;
+  /** the findings changed (or their class: possible vs definite) */
+  findingsChanged: boolean;
+  /** the measurement or the observation time (the ageing anchor) changed */
+  contextChanged: boolean;
+  /** +1 / -1 when the key starts / stops holding findings: the patient's count of finding rows */
+  findingRowsDelta: -1 | 0 | 1;
 }
 
 /**
@@ -21,7 +25,7 @@ export function planVersion(old: StoredVersion | undefined, v: ResultVersion, se
     // a preliminary arriving after its own U stays preliminary (decisions.md).
     if (old === undefined || !isNewer({ statusClass: 'final', messageTime: v.messageTime, seq }, old)) return null;
     const row: StoredVersion = { ...old, status: v.status, statusClass: 'final', messageTime: v.messageTime, seq };
-    return { row, changed: differs(old, row) };
+    return planOf(old, row);
   }
   if (old === undefined && v.storeIfNew === false) return null;
   if (old !== undefined && !isNewer({ statusClass: v.statusClass, messageTime: v.messageTime, seq }, old)) return null;
@@ -34,11 +38,34 @@ export function planVersion(old: StoredVersion | undefined, v: ResultVersion, se
           ...head,
           observedAt: v.observedAt,
           firstSeen: firstSeenOf(old, v),
-          findings: JSON.stringify(findingsAsRead(v)),
-          notes: JSON.stringify(v.notes),
-          measurement: v.measurement === undefined ? null : JSON.stringify(v.measurement),
+          findings: listJson(findingsAsRead(v)),
+          notes: listJson(v.notes),
+          measurement: v.measurement ?? null,
         };
-  return { row, changed: differs(old ?? EMPTY, row) };
+  return planOf(old ?? EMPTY, row);
+}
+
+function planOf(old: StoredVersion, row: StoredVersion): VersionPlan {
+  const had = old.findings !== NO_FINDINGS;
+  const has = row.findings !== NO_FINDINGS;
+  return {
+    row,
+    findingsChanged: old.findings !== row.findings || (old.statusClass !== row.statusClass && has),
+    contextChanged: !sameMeasurement(old.measurement, row.measurement) || old.observedAt !== row.observedAt,
+    findingRowsDelta: had === has ? 0 : has ? 1 : -1,
+  };
+}
+
+/**
+ * Whether a written version re-evaluates its patient: a change of findings always; a change of
+ * measurement or observation time only when the patient holds findings (`holdsFindings`, asked
+ * only then). With no finding at all no tier can hold, before or after, so a stream of normal
+ * counts for a patient with nothing on record costs no re-evaluation.
+ */
+export function reevaluates(plan: VersionPlan, holdsFindings: () => boolean): boolean {
+  if (plan.findingsChanged) return true;
+  if (!plan.contextChanged) return false;
+  return plan.row.findings !== NO_FINDINGS || holdsFindings();
 }
 
 /** A kind the key showed before keeps its first time; a new kind is first seen now. */
@@ -49,11 +76,3 @@ function firstSeenOf(old: StoredVersion | undefined, v: ResultVersion): FirstSee
 }
 
 const EMPTY: StoredVersion = { status: '', statusClass: 'final', messageTime: '', seq: 0, observedAt: '', firstSeen: {}, findings: NO_FINDINGS, notes: '[]', measurement: null };
-
-/**
- * Whether the rule could see a difference: findings, measurement, observation time (the ageing
- * anchor), or the class of non-empty findings (possible vs definite). Notes alone do not alert.
- */
-export function differs(a: StoredVersion, b: StoredVersion): boolean {
-  return a.findings !== b.findings || a.measurement !== b.measurement || a.observedAt !== b.observedAt || (a.statusClass !== b.statusClass && b.findings !== NO_FINDINGS);
-}

@@ -1,13 +1,14 @@
 import type { Finding, FindingKind, StatusClass } from '../../domain/finding.js';
-import type { ResultVersion } from '../../domain/result.js';
+import type { Measurement, ResultVersion } from '../../domain/result.js';
 
 /** When each kind under a result key was first seen: a finding seen again keeps it (spec §2 "Time"). */
 export type FirstSeen = Partial<Record<FindingKind, string>>;
 
 /**
  * The stored state of one result key (spec §2): the latest version, as both adapters keep it.
- * Findings, notes and measurement stay JSON text: the store compares and moves them, it never
- * needs their fields, and text compares cheaply for change detection.
+ * Findings and notes stay JSON text: the store compares and moves them, it never needs their
+ * fields, and text compares cheaply for change detection. The measurement is a few scalars
+ * (SQLite keeps them as columns: most rows of a laboratory feed are a value and nothing else).
  */
 export interface StoredVersion {
   /** OBX-11 (else OBR-25) of the version; 'U' once finalized */
@@ -28,8 +29,19 @@ export interface StoredVersion {
   findings: string;
   /** JSON of the version's unread notes */
   notes: string;
-  /** JSON of the version's measurement, null when it has none */
-  measurement: string | null;
+  /** the version's watched value, null when it has none */
+  measurement: Measurement | null;
+}
+
+/** Two measurements say the same (a normal count re-sent unchanged changes nothing). */
+export function sameMeasurement(a: Measurement | null, b: Measurement | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.kind === b.kind && a.value === b.value && a.abnormal === b.abnormal && a.unit === b.unit && a.observedAt === b.observedAt;
+}
+
+/** JSON of a list, without calling JSON.stringify for the common empty one. */
+export function listJson(items: readonly unknown[]): string {
+  return items.length === 0 ? '[]' : JSON.stringify(items);
 }
 
 export const NO_FINDINGS = '[]';

@@ -9,8 +9,9 @@ export type TimelineRow = Pick<StoredVersion, 'statusClass' | 'observedAt' | 'fi
 
 /**
  * A patient's timeline from the stored latest version of each result key (spec §2): their
- * findings (preliminary ones `possible`, a kind seen again with its first and last time), every measurement (normal ones too: persistence needs
- * the latest), their notes, and the newest observation time of any result as the ageing anchor.
+ * findings (preliminary ones `possible`; a kind seen again with its first and last time), every
+ * measurement (normal ones too: persistence needs the latest), their notes, and the newest
+ * observation time of any result as the ageing anchor.
  */
 export function timelineFromRows(patientKey: PatientKey, rows: readonly TimelineRow[]): Timeline {
   const findings: Finding[] = [];
@@ -20,7 +21,7 @@ export function timelineFromRows(patientKey: PatientKey, rows: readonly Timeline
   let newestMs = -Infinity;
   for (const r of rows) {
     if (r.findings !== NO_FINDINGS) findings.push(...findingsAsTimeline(JSON.parse(r.findings) as Finding[], r.statusClass, r.firstSeen));
-    if (r.measurement !== null) measurements.push(JSON.parse(r.measurement) as Measurement);
+    if (r.measurement !== null) measurements.push(r.measurement);
     if (r.notes !== '[]') notes.push(...(JSON.parse(r.notes) as UnreadNote[]));
     if (r.observedAt !== '') {
       const ms = Date.parse(r.observedAt);

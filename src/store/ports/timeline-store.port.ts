@@ -16,8 +16,12 @@ export interface MessageId {
 export interface ApplyResult {
   /** the message had been applied before: nothing was written */
   duplicate: boolean;
-  /** patients to re-evaluate (after merges resolve): on a duplicate too, so a crash between
-   *  the store write and the alert update heals on re-delivery */
+  /**
+   * patients to re-evaluate (after merges resolve): those whose findings changed, those holding
+   * findings whose measurements or observation times changed (with no finding no tier can hold),
+   * and merge survivors; on a duplicate the message's patient too, so a crash between the store
+   * write and the alert update heals on re-delivery
+   */
   patients: PatientKey[];
   /** merges applied (A40 and aliases), for combining alerts */
   merges: { prior: PatientKey; survivor: PatientKey }[];

@@ -10,6 +10,8 @@
     KEYS[3] '<prefix>patients'    set   patients holding at least one result
     KEYS[4] '<prefix>merges'      hash  prior -> survivor (one hop)
     KEYS[5] '<prefix>msg:reused'  set   "<JSON [facility, controlId]>\n<content hash>" applied as reused ids
+    KEYS[6] '<prefix>finding-rows' hash patient -> how many of its result keys hold findings
+            (counted from its rows the first time it is needed)
     ARGV[1] prefix of the per-patient keys: <prefix>p:<patient> (hash resultKey -> stored
             version) and <prefix>mr:<survivor> (set of the priors pointing at it)
     ARGV[2] the message id field, JSON [facility, controlId]
@@ -31,7 +33,7 @@
   empty array into {} and round numbers to 14 digits. A version written before rule v2
   ({"status","messageTime","ms","seq","findings"}) reads as final with no observation time.
 ]=]
-local msgKey, seqKey, patientsKey, mergesKey, reusedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local msgKey, seqKey, patientsKey, mergesKey, reusedKey, findingRowsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local prefix = ARGV[1]
 local e = cjson.decode(ARGV[3])
 
@@ -85,9 +87,17 @@ local function isNewer(c, cur)
   return c.seq >= cur.seq
 end
 
--- policy/apply-plan.ts differs: what the rule could see
-local function differs(a, b)
-  return a.f ~= b.f or a.m ~= b.m or a.o ~= b.o or (a.cls ~= b.cls and b.f ~= '[]')
+-- how many result keys of a patient hold findings; counted from its rows when not yet known
+local EMPTY_FINDINGS = ',"findings":[]}'
+local function findingRows(p)
+  local n = redis.call('HGET', findingRowsKey, p)
+  if n then return tonumber(n) end
+  local count = 0
+  for _, raw in ipairs(redis.call('HVALS', prefix .. 'p:' .. p)) do
+    if string.sub(raw, -#EMPTY_FINDINGS) ~= EMPTY_FINDINGS then count = count + 1 end
+  end
+  redis.call('HSET', findingRowsKey, p, count)
+  return count
 end
 
 local EMPTY = { cls = 'final', o = '', m = 'null', notes = '[]', f = '[]' }
@@ -147,9 +157,19 @@ for i, v in ipairs(e.r) do
     end
   end
   if row then
+    -- policy/apply-plan.ts planOf and reevaluates
+    local was = old or EMPTY
+    local had, has = was.f ~= '[]', row.f ~= '[]'
+    local findingsChanged = was.f ~= row.f or (was.cls ~= row.cls and has)
+    local contextChanged = was.m ~= row.m or was.o ~= row.o
+    if had ~= has then
+      local delta = -1
+      if has then delta = 1 end
+      redis.call('HSET', findingRowsKey, owner, findingRows(owner) + delta)
+    end
     redis.call('HSET', key, v.k, encode(row))
     redis.call('SADD', patientsKey, owner)
-    if differs(old or EMPTY, row) then touch(owner) end
+    if findingsChanged or (contextChanged and (has or findingRows(owner) > 0)) then touch(owner) end
   end
 end
 
@@ -170,6 +190,8 @@ for _, m in ipairs(e.m) do
     end
     redis.call('DEL', pKey)
     redis.call('SREM', patientsKey, prior)
+    redis.call('HDEL', findingRowsKey, prior, survivor)
+    findingRows(survivor)
     redis.call('HSET', mergesKey, prior, survivor)
     -- keep merge chains one hop long: whatever pointed at prior now points at survivor
     local rKey, sRKey = prefix .. 'mr:' .. prior, prefix .. 'mr:' .. survivor
