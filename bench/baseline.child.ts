@@ -31,4 +31,5 @@ for await (const chunk of createReadStream(feed, { highWaterMark: 256 * 1024 }) 
   for (const item of splitter.push(chunk)) if (item.kind === 'message') parseFully(item.text);
 }
 for (const item of splitter.end()) if (item.kind === 'message') parseFully(item.text);
-process.stdout.write(`${JSON.stringify({ messages, seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, extra: { fields } })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(`${JSON.stringify({ messages, seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6, extra: { fields } })}\n`);

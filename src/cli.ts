@@ -1,5 +1,6 @@
 import { ALERTS_HELP, alertsCommand } from './cli/alerts.command.js';
 import { DEIDENTIFY_HELP, deidentifyCommand } from './cli/deidentify.command.js';
+import { DELIVERIES_HELP, deliveriesCommand } from './cli/deliveries.command.js';
 import { DEMO_HELP, demoCommand } from './cli/demo.command.js';
 import { GENERATE_HELP, generateCommand } from './cli/generate.command.js';
 import { PROFILE_HELP, profileCommand } from './cli/profile.command.js';
@@ -21,6 +22,7 @@ Commands:
   generate   write a synthetic HL7 v2 feed
   profile    check a site profile
   alerts     list, export, acknowledge, dismiss or snooze alerts
+  deliveries list the deliveries of notifications (dead ones too) and retry dead ones
   users      inbox accounts and API tokens: add, token, revoke, disable, enable, password, list
   validate   replay a labelled feed and report sensitivity, PPV, alert burden, lead time
 
@@ -29,7 +31,7 @@ Run "poems-sentinel <command> --help" for a command's options.`;
 /** errors in what the user asked for (exit 2); every other error is a failure (exit 1) */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'INPUT_UNREADABLE', 'PROFILE_INVALID', 'KAFKA_TOPIC_MISSING', 'JOURNAL_MISMATCH', 'TIMING_MISMATCH']);
 
-const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, deidentify: DEIDENTIFY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP, users: USERS_HELP, validate: VALIDATE_HELP };
+const COMMANDS = { run: RUN_HELP, demo: DEMO_HELP, replay: REPLAY_HELP, deidentify: DEIDENTIFY_HELP, generate: GENERATE_HELP, profile: PROFILE_HELP, alerts: ALERTS_HELP, deliveries: DELIVERIES_HELP, users: USERS_HELP, validate: VALIDATE_HELP };
 
 /** Runs one command; returns the exit status. Bad input is a message and status 2, never a stack trace. */
 export async function main(argv: string[], io: Output): Promise<number> {
@@ -44,6 +46,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
       case 'generate': return await generateCommand(args, io);
       case 'profile': return await profileCommand(args, io);
       case 'alerts': return await alertsCommand(args, io);
+      case 'deliveries': return await deliveriesCommand(args, io);
       case 'users': return await usersCommand(args, io);
       case 'validate': return await validateCommand(args, io, log);
       case undefined: case '-h': case '--help': case 'help':

@@ -59,7 +59,7 @@ export async function buildDelivery(o: DeliveryOptions): Promise<Delivery> {
   let ledger: DeliveryLedger | undefined;
   let pool: pg.Pool | undefined;
   let inboxItems = o.inboxItems;
-  if (isSqlite(state)) {
+  if (isSqliteState(state)) {
     ledger = new SqliteDeliveryLedger(state.db);
     inboxItems ??= sqliteInboxStores(state.db).items;
   } else if (o.databaseUrl) {
@@ -98,6 +98,7 @@ export async function buildDelivery(o: DeliveryOptions): Promise<Delivery> {
   };
 }
 
-function isSqlite(state: ServiceState): state is SqliteState {
+/** The embedded state (its SQLite file holds the ledger too). */
+export function isSqliteState(state: ServiceState): state is SqliteState {
   return state.mode === 'sqlite' && 'db' in state;
 }

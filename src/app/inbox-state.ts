@@ -38,7 +38,3 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<InboxS
     throw new SentinelError('STORE_UNAVAILABLE', `PostgreSQL at the database URL did not answer: ${(err as Error).message}`, { cause: err });
   }
 }
-
-// the users command works through these (cli/ imports app/, never an adapter)
-export { Role } from '../inbox/auth/role.js';
-export { UserAdmin, UserAdminError } from '../inbox/auth/user-admin.js';

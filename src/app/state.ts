@@ -38,8 +38,13 @@ export interface SqliteState extends ServiceState {
   queue: LocalAlertQueue;
 }
 
-export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL', busyTimeoutMs?: number): SqliteState {
-  const db = new SqliteDatabase(dbPath, { synchronous, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
+/**
+ * `retriable` (default: NORMAL runs, i.e. replays): a failing message abandons the whole open
+ * group, which the caller re-runs; the live service is never retriable (its group holds other
+ * senders' acknowledged-to-be messages), so each message keeps its savepoint there.
+ */
+export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL', busyTimeoutMs?: number, retriable?: boolean): SqliteState {
+  const db = new SqliteDatabase(dbPath, { synchronous, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }), ...(retriable === undefined ? {} : { retriable }) });
   const queue = new LocalAlertQueue(db, clock);
   return {
     db,
@@ -68,7 +73,7 @@ const SERVICE_BUSY_TIMEOUT_MS = 100;
  * loop and several in flight at once (store/sqlite-wal-sync.ts), and a short busy_timeout.
  */
 export function serviceSqliteState(dbPath: string, clock: () => Date): SqliteState {
-  const state = sqliteState(dbPath, clock, 'NORMAL', SERVICE_BUSY_TIMEOUT_MS);
+  const state = sqliteState(dbPath, clock, 'NORMAL', SERVICE_BUSY_TIMEOUT_MS, false);
   const durable = new WalSyncDurable(state.db, dbPath);
   return { ...state, durable, close: () => durable.close() };
 }

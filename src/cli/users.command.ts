@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { openInboxState, Role, UserAdmin, UserAdminError } from '../app/inbox-state.js';
+import { openUserAdministration, Role, UserAdminError, type UserAdministration } from '../app/users.js';
 import { SentinelError } from '../errors.js';
 import { EXIT, parse, type Output } from './usage.js';
 
@@ -69,10 +69,12 @@ export async function usersCommand(args: string[], io: Output, deps: UsersComman
   if (expires !== null && Number.isNaN(expires)) throw new SentinelError('USAGE', '--expires needs an ISO date');
   if (values['password-stdin']) password = await (deps.readSecret ?? firstLineOfStdin)();
 
-  const stores = await openInboxState(values['database-url']
-    ? { kind: 'postgres', databaseUrl: values['database-url'], schema: values['database-schema'] as string }
-    : { kind: 'sqlite', dbPath: values.db as string });
-  const admin = new UserAdmin({ ...stores, clock: deps.clock ?? (() => new Date()), operator: values.by ?? operatorName() });
+  const administration = await openUserAdministration(
+    values['database-url'] ? { kind: 'postgres', databaseUrl: values['database-url'], schema: values['database-schema'] as string } : { kind: 'sqlite', dbPath: values.db as string },
+    values.by ?? operatorName(),
+    deps.clock,
+  );
+  const { admin } = administration;
   try {
     switch (action) {
       case 'add': {
@@ -107,7 +109,7 @@ export async function usersCommand(args: string[], io: Output, deps: UsersComman
         io.out(`password set for ${name}; its sessions ended`);
         break;
       case 'list':
-        await list(admin, stores.tokens, Boolean(values.tokens), Boolean(values.json), io);
+        await list(administration, Boolean(values.tokens), Boolean(values.json), io);
         break;
     }
     return EXIT.ok;
@@ -115,13 +117,13 @@ export async function usersCommand(args: string[], io: Output, deps: UsersComman
     if (err instanceof UserAdminError) throw new SentinelError('USAGE', err.message);
     throw err;
   } finally {
-    await stores.close();
+    await administration.close();
   }
 }
 
-async function list(admin: UserAdmin, tokens: { list(username?: string): Promise<{ id: string; username: string; label: string; createdAt: string; expiresAt: string | null; revokedAt: string | null; lastUsedAt: string | null }[]> }, withTokens: boolean, json: boolean, io: Output): Promise<void> {
-  const users = await admin.list();
-  const all = withTokens ? await tokens.list() : [];
+async function list(administration: UserAdministration, withTokens: boolean, json: boolean, io: Output): Promise<void> {
+  const users = await administration.admin.list();
+  const all = withTokens ? await administration.tokens() : [];
   if (json) {
     for (const u of users) io.out(JSON.stringify({ ...u, ...(withTokens ? { tokens: all.filter((t) => t.username === u.username).map(({ id, label, createdAt, expiresAt, revokedAt, lastUsedAt }) => ({ id, label, createdAt, expiresAt, revokedAt, lastUsedAt })) } : {}) }));
     return;

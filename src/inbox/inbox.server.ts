@@ -89,7 +89,14 @@ export async function buildInboxServer(opts: InboxServerOptions): Promise<Fastif
   if (opts.cdsHooks) {
     await app.register(cdsHooksPlugin, {
       config: opts.cdsHooks.config,
-      alerts: { getAlertForPatient: (patientKey) => opts.alerts.get(patientKey, RULE_ID) },
+      alerts: {
+        // the EHR showing a card is a view of the alert: audited like one (CDS Hooks names no user)
+        getAlertForPatient: async (patientKey) => {
+          const alert = await opts.alerts.get(patientKey, RULE_ID);
+          if (alert) await store.audit.append({ at: clock().toISOString(), actor: 'cds-hooks', role: null, action: 'view-alert', outcome: 'ok', alertId: alert.id, alertVersion: alert.version, ip: null, via: 'cds-hooks', detail: 'patient-view lookup' });
+          return alert;
+        },
+      },
       feedback: actionFeedbackRecorder(actions),
       clock,
       ...(opts.cdsHooks.authenticate ? { authenticate: opts.cdsHooks.authenticate } : {}),

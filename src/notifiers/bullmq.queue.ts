@@ -99,24 +99,26 @@ export class BullmqAlertQueue implements AlertQueue {
       lockDuration: this.opts.lockMs,
       stalledInterval: this.opts.stalledCheckMs,
     });
-    worker.on('active', () => { this.fetched = true; this.inFlight += 1; });
+    worker.on('active', () => { this.fetched = true; });
     worker.on('drained', () => { this.fetched = true; });
-    worker.on('completed', () => { this.inFlight -= 1; this.completed += 1; });
-    worker.on('failed', (job) => { if (job) this.inFlight -= 1; });
+    worker.on('completed', () => { this.completed += 1; });
     worker.on('error', (err) => { this.errors.push(err); });
     this.worker = worker;
   }
 
   private async process(job: Job<Notification>): Promise<void> {
-    const n = Notification.parse(job.data);
-    const attempt = job.attemptsMade + 1;
-    const handle = this.handle;
-    if (!handle) throw new Error('no handler: start() was not called');
+    this.inFlight += 1;
     try {
+      const n = Notification.parse(job.data);
+      const attempt = job.attemptsMade + 1;
+      const handle = this.handle;
+      if (!handle) throw new Error('no handler: start() was not called');
       await handle(n, { attempt, final: attempt >= (job.opts.attempts ?? 1) });
     } catch (err) {
       if (err instanceof PermanentDeliveryError) throw new UnrecoverableError(`${err.name}: ${err.message}`);
       throw err;
+    } finally {
+      this.inFlight -= 1;
     }
   }
 
@@ -131,6 +133,9 @@ export class BullmqAlertQueue implements AlertQueue {
     this.start(handle);
     const errorsBefore = this.errors.length;
     const retryUntil = Date.now() + this.opts.retryWithinDrainMs;
+    // idle twice in a row, a poll apart: a job Redis has just made active reaches the processor
+    // (and `inFlight`) a moment later, and must not pass for "nothing to do"
+    let idleChecks = 0;
     for (;;) {
       if (this.errors.length > errorsBefore) throw this.errors[errorsBefore];
       if (this.fetched) {
@@ -138,7 +143,8 @@ export class BullmqAlertQueue implements AlertQueue {
         const due = (c.waiting ?? 0) + (c.prioritized ?? 0);
         const busy = (c.active ?? 0) > 0 && this.inFlight > 0;
         const retrying = (c.delayed ?? 0) > 0 && Date.now() < retryUntil;
-        if (due === 0 && !busy && !retrying) return this.completed - before;
+        idleChecks = due === 0 && !busy && !retrying ? idleChecks + 1 : 0;
+        if (idleChecks >= 2) return this.completed - before;
       }
       await new Promise((resolve) => setTimeout(resolve, this.opts.pollMs));
     }

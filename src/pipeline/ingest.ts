@@ -11,7 +11,7 @@ import { parseMessage } from '../hl7/parse.js';
 import type { Hl7Message } from '../hl7/message.js';
 import type { AlertQueue } from '../notifiers/alert-queue.js';
 import { assessTier, RULE_ID } from '../rules/poems.rule.js';
-import type { AlertStore, DeadLetterStore, TimelineStore } from '../store/timeline-store.js';
+import type { AlertStore, DeadLetterStore, PatientSnapshot, TimelineStore } from '../store/timeline-store.js';
 
 /** Concurrent writers of one patient's alert are rare (merges across partitions): a few tries suffice. */
 const MAX_DECISION_ATTEMPTS = 5;
@@ -69,13 +69,17 @@ export class Pipeline {
       if (effects.results.length === 0 && effects.merges.length === 0) {
         return { status: 'accepted', controlId: message.controlId, duplicate: false, changedPatients: 0, message, controlIdReused: false, unread: countByReason(effects.unread) };
       }
-      const applied = await this.deps.timeline.apply({ sendingFacility: message.sendingFacility, controlId: message.controlId, contentHash: contentHash(message.text) }, effects);
+      const id = { sendingFacility: message.sendingFacility, controlId: message.controlId, contentHash: contentHash(message.text) };
+      // a store that can (Redis) reads the patients' state back in the same step: one round trip
+      const applied = await this.deps.timeline.apply(id, effects, { alertRule: RULE_ID });
       if (applied.controlIdReused) {
         // the control id is a message id, not a patient identifier: safe to log
         this.deps.log.warn({ code: 'CONTROL_ID_REUSED' satisfies ErrorCode, sendingFacility: message.sendingFacility, controlId: message.controlId }, 'control id reused with other content: applied');
       }
       for (const m of applied.merges) await this.combineAlerts(m.prior, m.survivor);
-      for (const patient of applied.patients) await this.reevaluate(patient);
+      // merges rewrite alerts after the read-back: then the patients are read afresh
+      const snapshots = applied.merges.length === 0 ? new Map(applied.snapshots?.map((x) => [x.patient, x])) : new Map<PatientKey, PatientSnapshot>();
+      for (const patient of applied.patients) await this.reevaluate(patient, snapshots.get(patient));
       return {
         status: 'accepted',
         controlId: message.controlId,
@@ -105,11 +109,14 @@ export class Pipeline {
    * compare-and-set on the alert version: when another instance (or connection) changed the
    * alert meanwhile, read both again and decide again.
    */
-  private async reevaluate(patient: PatientKey): Promise<void> {
+  private async reevaluate(patient: PatientKey, snapshot?: PatientSnapshot): Promise<void> {
     const { timeline, alerts, profile, clock, newId } = this.deps;
+    let first = snapshot;
     await this.withRetries(async () => {
-      const state = await timeline.timeline(patient);
-      const current = await alerts.get(patient, RULE_ID);
+      // the first try may use the state the store read back with the apply; retries read afresh
+      const state = first?.timeline ?? (await timeline.timeline(patient));
+      const current = first ? first.alert : await alerts.get(patient, RULE_ID);
+      first = undefined;
       if (current === null && state.findings.length === 0) return true;
       const assessment = assessTier(state, profile.profile);
       const decision = decideAlert({ current, assessment, patientKey: patient, ruleId: RULE_ID, now: clock().toISOString(), newId });

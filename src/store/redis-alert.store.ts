@@ -72,8 +72,7 @@ export class RedisAlertStore implements AlertStore {
   private readonly k: { bodies: string; index: string; byUpdated: string; slotOf: string; versions: string };
 
   constructor(private readonly redis: Redis, options: RedisAlertStoreOptions = {}) {
-    const p = options.prefix ?? STATE_DEFAULTS.redisPrefix;
-    this.k = { bodies: `${p}alerts`, index: `${p}alerts:by-patient-rule`, byUpdated: `${p}alerts:by-updated`, slotOf: `${p}alerts:slot`, versions: `${p}alerts:version` };
+    this.k = redisAlertKeys(options.prefix ?? STATE_DEFAULTS.redisPrefix);
     redis.defineCommand('poemsSentinelPutAlertV4', { numberOfKeys: 5, lua: luaScript('put-alert') });
     this.cmd = redis as unknown as Commands;
   }
@@ -182,6 +181,12 @@ export class RedisDeadLetterStore implements DeadLetterStore, DeadLetterSpace {
 
 interface StoredLetter { receivedAt: string; origin: string; code: DeadLetter['code']; detail: string; bytes: string }
 
+/** The alert keys under a prefix; the timeline store's apply script reads the first two back. */
+export function redisAlertKeys(p: string): { bodies: string; index: string; byUpdated: string; slotOf: string; versions: string } {
+  return { bodies: `${p}alerts`, index: `${p}alerts:by-patient-rule`, byUpdated: `${p}alerts:by-updated`, slotOf: `${p}alerts:slot`, versions: `${p}alerts:version` };
+}
+
+/** JSON [patient, rule]; redis/apply.lua builds the same text (cjson, with '/' unescaped). */
 function indexField(patient: PatientKey, rule: string): string {
   return JSON.stringify([patient, rule]);
 }

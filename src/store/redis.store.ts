@@ -1,16 +1,21 @@
 import type { Redis } from 'ioredis';
 import { STATE_DEFAULTS } from '../config/state.schema.js';
 import type { StatusClass } from '../domain/finding.js';
+import type { Alert } from '../domain/alert.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { Measurement, MessageEffects } from '../domain/result.js';
 import type { Timeline } from '../domain/timeline.js';
 import { NO_FINDINGS, findingsAsRead, kindsOf, listJson, type FirstSeen } from './policy/stored-version.js';
 import { luaScript } from './redis/lua-scripts.js';
 import { timelineFromRows, type TimelineRow } from './policy/timeline-view.js';
-import type { ApplyResult, MessageId, TimelineStore } from './ports/timeline-store.port.js';
+import type { ApplyResult, MessageId, ReadBack, TimelineStore } from './ports/timeline-store.port.js';
+import { redisAlertKeys } from './redis-alert.store.js';
 
 interface Commands {
-  poemsSentinelApplyV2(msgs: string, seq: string, patients: string, merges: string, reused: string, findingRows: string, prefix: string, msgId: string, meta: string, ...parts: string[]): Promise<string>;
+  poemsSentinelApplyV3(
+    msgs: string, seq: string, patients: string, merges: string, reused: string, findingRows: string, alertBodies: string, alertIndex: string,
+    prefix: string, msgId: string, meta: string, ...parts: string[]
+  ): Promise<string>;
   poemsSentinelTimelineV2(merges: string, prefix: string, patient: string): Promise<string[]>;
 }
 
@@ -21,6 +26,8 @@ interface ApplyReply {
   m: [PatientKey, PatientKey][] | Record<string, never>;
   /** 1: the control id was reused with other content */
   u: 0 | 1;
+  /** with readBack: [patient, alert JSON or '', resultKey, version, ...] per patient of `p` */
+  s?: [PatientKey, string, ...string[]][] | Record<string, never>;
 }
 
 export interface RedisTimelineStoreOptions {
@@ -51,22 +58,32 @@ export interface RedisTimelineStoreOptions {
 export class RedisTimelineStore implements TimelineStore {
   readonly prefix: string;
   private readonly cmd: Commands;
-  private readonly keys: { msgs: string; seq: string; patients: string; merges: string; reused: string; findingRows: string };
+  private readonly keys: { msgs: string; seq: string; patients: string; merges: string; reused: string; findingRows: string; alertBodies: string; alertIndex: string };
 
   constructor(private readonly redis: Redis, options: RedisTimelineStoreOptions = {}) {
     // the scripts build per-patient keys themselves: an ioredis keyPrefix would not reach them
     if (redis.options.keyPrefix) throw new Error('RedisTimelineStore: use the prefix option, not an ioredis keyPrefix');
     this.prefix = options.prefix ?? STATE_DEFAULTS.redisPrefix;
     const p = this.prefix;
-    this.keys = { msgs: `${p}msg`, seq: `${p}seq`, patients: `${p}patients`, merges: `${p}merges`, reused: `${p}msg:reused`, findingRows: `${p}finding-rows` };
+    const alerts = redisAlertKeys(p);
+    this.keys = {
+      msgs: `${p}msg`, seq: `${p}seq`, patients: `${p}patients`, merges: `${p}merges`, reused: `${p}msg:reused`, findingRows: `${p}finding-rows`,
+      alertBodies: alerts.bodies, alertIndex: alerts.index,
+    };
     // defineCommand: EVALSHA, falling back to EVAL (which loads the script) on NOSCRIPT
-    redis.defineCommand('poemsSentinelApplyV2', { numberOfKeys: 6, lua: luaScript('apply') });
+    redis.defineCommand('poemsSentinelApplyV3', { numberOfKeys: 8, lua: luaScript('apply') });
     redis.defineCommand('poemsSentinelTimelineV2', { numberOfKeys: 1, lua: luaScript('timeline') });
     this.cmd = redis as unknown as Commands;
   }
 
-  async apply(id: MessageId, effects: MessageEffects): Promise<ApplyResult> {
+  /**
+   * One script per message (issue 7 item 6): idempotency, versions, merges and, with `readBack`,
+   * the re-evaluated patients' rows and alerts, so the pipeline's first decision costs no
+   * further round trip.
+   */
+  async apply(id: MessageId, effects: MessageEffects, readBack?: ReadBack): Promise<ApplyResult> {
     const meta = {
+      a: readBack?.alertRule,
       p: effects.patientKey ?? undefined,
       h: id.contentHash ?? '',
       r: effects.results.map((v) => ({
@@ -90,24 +107,28 @@ export class RedisTimelineStore implements TimelineStore {
         : [listJson(findingsAsRead(v)), listJson(v.notes), v.measurement === undefined ? 'null' : JSON.stringify(v.measurement)],
     );
     const k = this.keys;
-    const reply = await this.cmd.poemsSentinelApplyV2(
-      k.msgs, k.seq, k.patients, k.merges, k.reused, k.findingRows,
+    const reply = await this.cmd.poemsSentinelApplyV3(
+      k.msgs, k.seq, k.patients, k.merges, k.reused, k.findingRows, k.alertBodies, k.alertIndex,
       this.prefix, JSON.stringify([id.sendingFacility, id.controlId]), JSON.stringify(meta),
       ...parts,
     );
     const r = JSON.parse(reply) as ApplyReply;
     const patients = Array.isArray(r.p) ? r.p : [];
     const merges = Array.isArray(r.m) ? r.m.map(([prior, survivor]) => ({ prior, survivor })) : [];
-    return { duplicate: r.d === 1, patients, merges, controlIdReused: r.u === 1 };
+    const result: ApplyResult = { duplicate: r.d === 1, patients, merges, controlIdReused: r.u === 1 };
+    if (readBack !== undefined) {
+      result.snapshots = (Array.isArray(r.s) ? r.s : []).map(([patient, alert, ...flat]) => ({
+        patient,
+        timeline: timelineOfFlat(patient, flat),
+        alert: alert === '' ? null : (JSON.parse(alert) as Alert),
+      }));
+    }
+    return result;
   }
 
   async timeline(patient: PatientKey): Promise<Timeline> {
     const [key, ...flat] = await this.cmd.poemsSentinelTimelineV2(this.keys.merges, this.prefix, patient);
-    const rows: [string, string][] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) rows.push([flat[i] as string, flat[i + 1] as string]);
-    // a stable order (by result key), like the SQLite primary key
-    rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return timelineFromRows(key ?? patient, rows.map(([, raw]) => decodeStored(raw)));
+    return timelineOfFlat(key ?? patient, flat);
   }
 
   async resolve(patient: PatientKey): Promise<PatientKey> {
@@ -119,6 +140,15 @@ export class RedisTimelineStore implements TimelineStore {
   }
 }
 
+/** A timeline from HGETALL's flat [resultKey, version, ...] of a patient's hash. */
+function timelineOfFlat(patient: PatientKey, flat: readonly string[]): Timeline {
+  const rows: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) rows.push([flat[i] as string, flat[i + 1] as string]);
+  // a stable order (by result key), like the SQLite primary key
+  rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return timelineFromRows(patient, rows.map(([, raw]) => decodeStored(raw)));
+}
+
 /** Date.parse as a decimal string for the script, or null where it gives NaN. */
 function msOf(messageTime: string): string | null {
   const ms = Date.parse(messageTime);
@@ -126,6 +156,7 @@ function msOf(messageTime: string): string | null {
 }
 
 const MEASUREMENT = ',"measurement":';
+const SUPERSEDED = ',"superseded":';
 const NOTES = ',"notes":';
 const FINDINGS = ',"findings":';
 
@@ -134,16 +165,19 @@ function decodeStored(raw: string): TimelineRow {
   const f = raw.indexOf(FINDINGS);
   const m = raw.indexOf(MEASUREMENT);
   const findings = raw.slice(f + FINDINGS.length, -1);
-  if (m < 0) return { statusClass: 'final', observedAt: '', firstSeen: {}, findings, notes: '[]', measurement: null }; // written before rule v2
+  // written before rule v2
+  if (m < 0) return { statusClass: 'final', observedAt: '', firstSeen: {}, findings, notes: '[]', superseded: NO_FINDINGS, measurement: null };
   const n = raw.indexOf(NOTES, m);
+  const s = raw.indexOf(SUPERSEDED, m);
   const header = JSON.parse(`${raw.slice(0, m)}}`) as { statusClass: StatusClass; observedAt: string; firstSeen: FirstSeen };
-  const measurement = raw.slice(m + MEASUREMENT.length, n);
+  const measurement = raw.slice(m + MEASUREMENT.length, s < 0 ? n : s);
   return {
     statusClass: header.statusClass,
     observedAt: header.observedAt,
     firstSeen: header.firstSeen,
     findings,
     notes: raw.slice(n + NOTES.length, f),
+    superseded: s < 0 ? NO_FINDINGS : raw.slice(s + SUPERSEDED.length, n),
     measurement: measurement === 'null' ? null : (JSON.parse(measurement) as Measurement),
   };
 }

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS results (
   message_time TEXT NOT NULL, seq INTEGER NOT NULL, findings TEXT NOT NULL,
   status_class TEXT NOT NULL DEFAULT 'final', observed_at TEXT NOT NULL DEFAULT '',
   notes TEXT NOT NULL DEFAULT '[]', measurement TEXT, first_seen TEXT NOT NULL DEFAULT '{}',
-  m_kind TEXT, m_value REAL, m_abnormal INTEGER, m_unit TEXT, m_observed_at TEXT,
+  m_kind TEXT, m_value REAL, m_abnormal INTEGER, m_unit TEXT, m_observed_at TEXT, superseded TEXT NOT NULL DEFAULT '[]',
   PRIMARY KEY (patient_key, result_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS patient_findings (
   patient_key TEXT PRIMARY KEY, rows INTEGER NOT NULL) WITHOUT ROWID;
@@ -40,18 +40,28 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, next_attempt_at);
  */
 export class SqliteDatabase implements Durable {
   readonly db: Database.Database;
+  /**
+   * The run can be repeated whole (synchronous NORMAL: replays from files or from a topic, which
+   * commit in groups and are re-run after a failure). A message then needs no savepoint of its
+   * own: a failure part-way abandons the whole open group (`abandon`) and the run fails.
+   */
+  readonly retriable: boolean;
 
   /**
    * `busyTimeoutMs`: how long a statement waits for another process's write lock, blocking the
    * thread (5 s: the CLI; the service sets less and retries asynchronously, see mllp-handler.ts).
    */
-  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
+  constructor(path: string, opts: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number; retriable?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    this.retriable = opts.retriable ?? opts.synchronous === 'NORMAL';
+    // 32 MiB of page cache (default 2 MiB): a group of 2,000 messages dirties pages all over the
+    // results table, and spilling them mid-transaction costs more than the memory
+    this.db.pragma('cache_size = -32768');
     // the per-patient count of finding rows is derived: a file from before it is counted once
     const countMissing = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'results'").get() !== undefined && this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patient_findings'").get() === undefined;
     this.db.exec(SCHEMA);
@@ -83,6 +93,7 @@ export class SqliteDatabase implements Durable {
       m_abnormal: 'INTEGER',
       m_unit: 'TEXT',
       m_observed_at: 'TEXT',
+      superseded: "TEXT NOT NULL DEFAULT '[]'",
     });
     if (countMissing) this.db.exec("INSERT INTO patient_findings SELECT patient_key, COUNT(*) FROM results WHERE findings != '[]' GROUP BY patient_key");
   }
@@ -95,6 +106,11 @@ export class SqliteDatabase implements Durable {
    */
   write(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  /** Rolls the open group back (a retriable run failed part-way: it is re-run whole). */
+  abandon(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
   async flush(): Promise<void> {

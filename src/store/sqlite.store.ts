@@ -30,10 +30,11 @@ type Row = [
   messageTime: string,
   seq: number,
   resultKey: string,
+  superseded: string,
 ];
 
 const COLUMNS =
-  'status_class, observed_at, first_seen, findings, notes, m_kind, m_value, m_abnormal, m_unit, m_observed_at, measurement, status, message_time, seq, result_key';
+  'status_class, observed_at, first_seen, findings, notes, m_kind, m_value, m_abnormal, m_unit, m_observed_at, measurement, status, message_time, seq, result_key, superseded';
 
 /**
  * A measurement as columns (most rows of a laboratory feed are a value and nothing else: no
@@ -46,7 +47,15 @@ function measurementOf(r: Row): Measurement | null {
 }
 
 function timelineRow(r: Row): TimelineRow {
-  return { statusClass: r[0], observedAt: r[1], firstSeen: r[2] === '{}' ? {} : (JSON.parse(r[2]) as FirstSeen), findings: r[3], notes: r[4], measurement: measurementOf(r) };
+  return {
+    statusClass: r[0],
+    observedAt: r[1],
+    firstSeen: r[2] === '{}' ? {} : (JSON.parse(r[2]) as FirstSeen),
+    findings: r[3],
+    notes: r[4],
+    superseded: r[15],
+    measurement: measurementOf(r),
+  };
 }
 
 function stored(r: Row): StoredVersion {
@@ -66,8 +75,8 @@ export class SqliteTimelineStore implements TimelineStore {
       insertReuse: db.prepare('INSERT OR IGNORE INTO message_reuses (facility, control_id, content_hash) VALUES (?, ?, ?)'),
       getResult: db.prepare(`SELECT ${COLUMNS} FROM results WHERE patient_key = ? AND result_key = ?`).raw(),
       putResult: db.prepare(
-        `INSERT OR REPLACE INTO results (patient_key, result_key, status, status_class, message_time, seq, observed_at, findings, notes, first_seen,
-           m_kind, m_value, m_abnormal, m_unit, m_observed_at, measurement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+        `INSERT OR REPLACE INTO results (patient_key, result_key, status, status_class, message_time, seq, observed_at, findings, notes, superseded,
+           first_seen, m_kind, m_value, m_abnormal, m_unit, m_observed_at, measurement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
       ),
       patientResults: db.prepare(`SELECT ${COLUMNS} FROM results WHERE patient_key = ?`).raw(),
       deleteResults: db.prepare('DELETE FROM results WHERE patient_key = ?'),
@@ -86,6 +95,15 @@ export class SqliteTimelineStore implements TimelineStore {
 
   async apply(id: MessageId, effects: MessageEffects): Promise<ApplyResult> {
     this.sql.write();
+    if (this.sql.retriable) {
+      // A replay is re-run whole after a failure: the group is abandoned, no savepoint needed.
+      try {
+        return this.applySync(id, effects);
+      } catch (err) {
+        this.sql.abandon();
+        throw err;
+      }
+    }
     // A savepoint inside the group transaction: a message is applied whole or not at all, so a
     // retry after a failure part-way never finds half of it recorded as a duplicate.
     return this.sql.db.transaction(() => this.applySync(id, effects))();
@@ -98,7 +116,8 @@ export class SqliteTimelineStore implements TimelineStore {
 
     const touched = new Set<PatientKey>();
     for (const version of effects.results) {
-      const owner = this.resolveSync(version.patientKey);
+      // nearly every version belongs to the message's own patient, resolved above
+      const owner = version.patientKey === effects.patientKey && patient !== null ? patient : this.resolveSync(version.patientKey);
       if (this.applyVersion(owner, version)) touched.add(owner);
     }
     const merges: ApplyResult['merges'] = [];
@@ -141,7 +160,7 @@ export class SqliteTimelineStore implements TimelineStore {
   private put(patient: PatientKey, resultKey: string, r: StoredVersion): void {
     const m = r.measurement;
     this.q.putResult!.run(
-      patient, resultKey, r.status, r.statusClass, r.messageTime, r.seq, r.observedAt, r.findings, r.notes,
+      patient, resultKey, r.status, r.statusClass, r.messageTime, r.seq, r.observedAt, r.findings, r.notes, r.superseded,
       isEmpty(r.firstSeen) ? '{}' : JSON.stringify(r.firstSeen),
       m?.kind ?? null, m?.value ?? null, m === null ? null : m.abnormal ? 1 : 0, m?.unit ?? null, m === null || m.observedAt === r.observedAt ? null : m.observedAt,
     );

@@ -5,4 +5,4 @@
 export type { AlertStore } from './ports/alert-store.port.js';
 export type { DeadLetter, DeadLetterStore } from './ports/dead-letter-store.port.js';
 export type { Durable } from './ports/durable.port.js';
-export type { ApplyResult, MessageId, TimelineStore } from './ports/timeline-store.port.js';
+export type { ApplyResult, MessageId, PatientSnapshot, ReadBack, TimelineStore } from './ports/timeline-store.port.js';

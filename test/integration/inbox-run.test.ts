@@ -10,7 +10,7 @@ import { usersCommand } from '../../src/cli/users.command.js';
 import { InboxHttpClient } from '../support/inbox-http.js';
 import { MllpClient } from '../../testkit/mllp.js';
 import { deleteByPrefix } from '../../testkit/redis.js';
-import { killServiceProcesses, startServiceProcess } from '../support/service-process.js';
+import { killServiceProcesses, startServiceProcess, until } from '../support/service-process.js';
 import { postgresService, redisService } from '../support/services.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-inbox-run-'));
@@ -76,6 +76,9 @@ describe('when `poems-sentinel run` serves the inbox (embedded)', () => {
     await sendFeed(service.mllpPort);
     await reviewAndAcknowledge(inboxUrl);
     expect(await service.get('/readyz')).toBe(200);
+    const metrics = await (await fetch(`http://${service.healthHost}:${service.healthPort}/metrics`)).text();
+    expect(metrics).toMatch(/^poems_sentinel_inbox_actions_total\{action="acknowledge",rule_version="[^"]+",via="web"\} 1$/m);
+    expect(metrics).toMatch(/^poems_sentinel_inbox_logins_total\{outcome="ok"\} 1$/m);
     expect((await service.stop()).code).toBe(0);
   }, 60_000);
 });
@@ -115,7 +118,8 @@ describe.skipIf(!redis.available || !postgres.available)('when `poems-sentinel r
   it('runs without the inbox (and says so) when no database URL is given', async () => {
     const service = await startServiceProcess(['--redis-url', redis.url, '--redis-prefix', prefix], { env: { LOG_LEVEL: 'warn' } });
     expect(service.stdout()).not.toMatch(/poems-sentinel inbox:/);
-    expect(service.stderr()).toMatch(/inbox off/);
+    // stderr is another pipe: its line may arrive after the running line on stdout
+    await until('the "inbox off" warning', () => /inbox off/.test(service.stderr()), 10_000);
     const exit = await service.stop();
     expect(exit, service.diagnostics()).toEqual({ code: 0, signal: null });
   }, 60_000);

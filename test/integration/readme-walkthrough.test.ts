@@ -86,7 +86,7 @@ describe.skipIf(!existsSync(BIN))('when the README walk-through is followed', ()
     const runCommand = command('npx poems-sentinel run');
     expect(runCommand).toContain('--mllp-port 2575');
     // exec: the signal below reaches the service, not a shell around it
-    service = sh(`exec ${runCommand.replace('--mllp-port 2575', '--mllp-port 0 --health-port 0')}`);
+    service = sh(`exec ${runCommand.replace('--mllp-port 2575', '--mllp-port 0 --health-port 0 --inbox-port 0')}`);
     let serviceOut = '';
     const port = await new Promise<number>((resolve, reject) => {
       service?.stdout?.setEncoding('utf8').on('data', (d: string) => {

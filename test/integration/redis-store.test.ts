@@ -182,6 +182,28 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       expect(await store.patientCount()).toBe(1);
     });
 
+    it('reads back each re-evaluated patient\'s timeline and alert in the same script (one round trip)', async () => {
+      const prefix = freshPrefix();
+      const store = new RedisTimelineStore(a, { prefix });
+      const alerts = new RedisAlertStore(a, { prefix });
+      const patient = 'Hôpital "Sud":1|ID/42 \\ 患者';
+      const held: Alert = {
+        id: 'al-1', version: 3, episode: 1, notifiedTiers: [], patientKey: patient, rule: 'poems', tier: 'screening-gap', status: 'open', reason: '', ruleVersion: '2', profileVersion: 'p',
+        criteriaMet: [], criteriaMissing: [], evidence: [], suggestedWorkup: [], createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', history: [],
+      };
+      await alerts.put(held);
+      const r = await store.apply({ sendingFacility: 'L', controlId: '1' }, effects(patient, version(patient, 'r/1', '2025-01-01T00:00:00.000Z', 'castleman'), version('Other|2', 'r', '2025-01-01T00:00:00.000Z', 'vegfHigh')), { alertRule: 'poems' });
+      expect(r.patients).toEqual([patient, 'Other|2']);
+      expect(r.snapshots).toEqual([
+        { patient, timeline: await store.timeline(patient), alert: await alerts.get(patient, 'poems') },
+        { patient: 'Other|2', timeline: await store.timeline('Other|2'), alert: null },
+      ]);
+      expect(r.snapshots?.[0]?.alert).toEqual(held);
+      const dup = await store.apply({ sendingFacility: 'L', controlId: '1' }, effects(patient), { alertRule: 'poems' });
+      expect(dup.snapshots?.map((x) => x.patient)).toEqual([patient]);
+      expect((await store.apply({ sendingFacility: 'L', controlId: '2' }, effects(patient))).snapshots).toBeUndefined();
+    });
+
     it('keeps prefixes apart', async () => {
       const s1 = new RedisTimelineStore(a, { prefix: freshPrefix() });
       const s2 = new RedisTimelineStore(a, { prefix: freshPrefix() });

@@ -9,12 +9,14 @@ import { buildInboxServer, type InboxServerOptions } from '../../src/inbox/inbox
 import { registerInboxMetrics } from '../../src/inbox/metrics.js';
 import type { InboxStores } from '../../src/inbox/store/inbox-stores.js';
 import type { AlertStore } from '../../src/store/timeline-store.js';
+import { RULE_ID } from '../../src/rules/poems.rule.js';
 import { syntheticAlert } from './alert-fixture.js';
 
 /** Synthetic accounts; one password for all (at least 12 characters). */
 export const PASSWORD = 'synthetic-passphrase-1';
-export const ROUTED = syntheticAlert();
-export const OTHER = syntheticAlert({ id: '9a7b6c5d-4e3f-4a2b-8c1d-0e9f8a7b6c5d', patientKey: 'SYNTH-HOSP|P000999', tier: 'screening-gap', notifiedTiers: ['screening-gap'] });
+/** the rule id the service stores alerts under (the CDS Hooks lookup reads it) */
+export const ROUTED = syntheticAlert({ rule: RULE_ID });
+export const OTHER = syntheticAlert({ rule: RULE_ID, id: '9a7b6c5d-4e3f-4a2b-8c1d-0e9f8a7b6c5d', patientKey: 'SYNTH-HOSP|P000999', tier: 'screening-gap', notifiedTiers: ['screening-gap'] });
 export const NEURO_POOL: Recipient = { kind: 'pool', id: 'neuromuscular', display: 'Neuromuscular team' };
 
 export interface Harness {

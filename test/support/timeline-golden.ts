@@ -8,7 +8,8 @@
  * class and effect (F C A final, P R S I preliminary, D W X remove, U finalize); `kinds` is a
  * space-separated list, `kind~` a finding read as hedged (possible). A state: the resolved key
  * when it differs (`→B`), then findings sorted (`kind?` possible, `kind(DD..DD)` first and last
- * seen), `| m` the measurements, `@DD` the ageing anchor (day of January 2025), `n<count>` notes.
+ * seen), `| m` the measurements, `@DD` the ageing anchor (day of January 2025), `sup:kind` a
+ * finding a later version superseded, `n<count>` other notes.
  */
 import { describe, expect, it } from 'vitest';
 import type { Certainty, Finding, FindingKind } from '../../src/domain/finding.js';
@@ -88,33 +89,33 @@ const C = 'C';
 
 export const GOLDEN: GoldenRow[] = [
   // ordering within a class (spec §2: later MSH-7 wins, arrival breaks ties, an empty time sorts first)
-  { name: 'a later correction replaces the value', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'thrombocytosis')), msg('L:2', A, v(A, 'r', 'C', T(2)))], answers: ['[A]', '[A]'], state: { A: '@02' } },
+  { name: 'a later correction replaces the value', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'thrombocytosis')), msg('L:2', A, v(A, 'r', 'C', T(2)))], answers: ['[A]', '[A]'], state: { A: '@02 sup:thrombocytosis' } },
   { name: 'a correction that arrives before its original keeps winning', messages: [msg('L:2', A, v(A, 'r', 'C', T(2), 'vegfHigh')), msg('L:1', A, v(A, 'r', 'F', T(1)))], answers: ['[A]', '[]'], state: { A: 'vegfHigh @02' } },
-  { name: 'the same MSH-7: arrival order breaks the tie', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'C', T(1)))], answers: ['[A]', '[A]'], state: { A: '@01' } },
-  { name: 'an empty time sorts first: a dated version replaces it', messages: [msg('L:1', A, v(A, 'r', 'F', '', 'castleman', { obs: T(1) })), msg('L:2', A, v(A, 'r', 'F', T(1)))], answers: ['[A]', '[A]'], state: { A: '@01' } },
+  { name: 'the same MSH-7: arrival order breaks the tie', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'C', T(1)))], answers: ['[A]', '[A]'], state: { A: '@01 sup:castleman' } },
+  { name: 'an empty time sorts first: a dated version replaces it', messages: [msg('L:1', A, v(A, 'r', 'F', '', 'castleman', { obs: T(1) })), msg('L:2', A, v(A, 'r', 'F', T(1)))], answers: ['[A]', '[A]'], state: { A: '@01 sup:castleman' } },
   { name: 'an undated version never replaces a dated one', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'F', '', '', { obs: T(2) }))], answers: ['[A]', '[]'], state: { A: 'castleman @01' } },
-  { name: 'two undated versions: the later arrival wins', messages: [msg('L:1', A, v(A, 'r', 'F', '', 'castleman', { obs: T(1) })), msg('L:2', A, v(A, 'r', 'F', '', 'vegfHigh', { obs: T(1) }))], answers: ['[A]', '[A]'], state: { A: 'vegfHigh @01' } },
+  { name: 'two undated versions: the later arrival wins', messages: [msg('L:1', A, v(A, 'r', 'F', '', 'castleman', { obs: T(1) })), msg('L:2', A, v(A, 'r', 'F', '', 'vegfHigh', { obs: T(1) }))], answers: ['[A]', '[A]'], state: { A: 'vegfHigh @01 sup:castleman' } },
   { name: 'an unparseable time never replaces, nor is replaced by, a dated one', messages: [msg('L:1', A, v(A, 'r', 'F', 'not a time', 'castleman', { obs: T(1) })), msg('L:2', A, v(A, 'r', 'F', T(2)))], answers: ['[A]', '[]'], state: { A: 'castleman @01' } },
   { name: 'the same instant written two ways is not later', messages: [msg('L:1', A, v(A, 'r', 'F', '2025-01-01T10:00:00.000Z', 'castleman', { obs: T(1) })), msg('L:2', A, v(A, 'r', 'F', '2025-01-01T10:00:00Z', '', { obs: T(1) }))], answers: ['[A]', '[]'], state: { A: 'castleman @01' } },
-  { name: 'time zones compare as instants', messages: [msg('L:1', A, v(A, 'r', 'F', T(2), 'castleman')), msg('L:2', A, v(A, 'r', 'F', '2025-01-03T00:00:00.000+02:00', '', { obs: T(2) }))], answers: ['[A]', '[A]'], state: { A: '@02' } },
+  { name: 'time zones compare as instants', messages: [msg('L:1', A, v(A, 'r', 'F', T(2), 'castleman')), msg('L:2', A, v(A, 'r', 'F', '2025-01-03T00:00:00.000+02:00', '', { obs: T(2) }))], answers: ['[A]', '[A]'], state: { A: '@02 sup:castleman' } },
 
   // final and preliminary (spec §2 v2: a final version outranks any preliminary one)
   { name: 'a final outranks a later preliminary', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r', 'P', T(3), '', { plt: 300 }))], answers: ['[A]', '[]'], state: { A: 'thrombocytosis | m 520! @01' } },
-  { name: 'a final replaces an earlier-sent preliminary whatever the times', messages: [msg('L:1', A, v(A, 'r', 'P', T(3), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r', 'F', T(1), '', { plt: 300 }))], answers: ['[A]', '[A]'], state: { A: '| m 300 @01' } },
-  { name: 'a later preliminary replaces a preliminary', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'P', T(2), 'vegfHigh'))], answers: ['[A]', '[A]'], state: { A: 'vegfHigh? @02' } },
+  { name: 'a final replaces an earlier-sent preliminary whatever the times', messages: [msg('L:1', A, v(A, 'r', 'P', T(3), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r', 'F', T(1), '', { plt: 300 }))], answers: ['[A]', '[A]'], state: { A: '| m 300 @01 sup:thrombocytosis' } },
+  { name: 'a later preliminary replaces a preliminary', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'P', T(2), 'vegfHigh'))], answers: ['[A]', '[A]'], state: { A: 'vegfHigh? @02 sup:castleman' } },
   { name: 'an earlier preliminary arriving late does not replace one', messages: [msg('L:1', A, v(A, 'r', 'P', T(2), 'castleman')), msg('L:2', A, v(A, 'r', 'P', T(1), 'vegfHigh'))], answers: ['[A]', '[]'], state: { A: 'castleman? @02' } },
   { name: 'findings of a preliminary are possible', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), 'castleman scleroticBone~'))], answers: ['[A]'], state: { A: 'castleman? scleroticBone? @01' } },
   { name: 'a final naming nothing is stored and outranks its late preliminary', messages: [msg('L:2', A, v(A, 'r', 'F', T(2))), msg('L:1', A, v(A, 'r', 'P', T(1), 'scleroticBone'))], answers: ['[]', '[]'], state: { A: '@02' } },
   { name: 'a preliminary naming nothing (storeIfNew false) alone is not stored', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), '', { storeIfNew: false }))], answers: ['[]'], state: { A: '' } },
-  { name: 'a preliminary naming nothing replaces an earlier preliminary', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), 'scleroticBone')), msg('L:2', A, v(A, 'r', 'P', T(2), '', { storeIfNew: false }))], answers: ['[A]', '[A]'], state: { A: '@02' } },
+  { name: 'a preliminary naming nothing replaces an earlier preliminary', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), 'scleroticBone')), msg('L:2', A, v(A, 'r', 'P', T(2), '', { storeIfNew: false }))], answers: ['[A]', '[A]'], state: { A: '@02 sup:scleroticBone' } },
   { name: 'a preliminary naming nothing does not touch a final', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'scleroticBone')), msg('L:2', A, v(A, 'r', 'P', T(2), '', { storeIfNew: false }))], answers: ['[A]', '[]'], state: { A: 'scleroticBone @01' } },
-  { name: 'a final naming nothing with storeIfNew false replaces an earlier version', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'F', T(2), '', { storeIfNew: false }))], answers: ['[A]', '[A]'], state: { A: '@02' } },
+  { name: 'a final naming nothing with storeIfNew false replaces an earlier version', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'F', T(2), '', { storeIfNew: false }))], answers: ['[A]', '[A]'], state: { A: '@02 sup:castleman' } },
   { name: 'storeIfNew false with nothing under it writes nothing', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), '', { storeIfNew: false }))], answers: ['[]'], state: { A: '' } },
 
   // removals (D W X): a tombstone that dates nothing
-  { name: 'D removes the finding and its measurement', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r', 'D', T(2)))], answers: ['[A]', '[A]'], state: { A: '' } },
-  { name: 'W (wrong patient) removes', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'vegfHigh')), msg('L:2', A, v(A, 'r', 'W', T(2)))], answers: ['[A]', '[A]'], state: { A: '' } },
-  { name: 'X after a preliminary removes (X is final)', messages: [msg('L:1', A, v(A, 'r', 'P', T(2), 'vegfHigh')), msg('L:2', A, v(A, 'r', 'X', T(1)))], answers: ['[A]', '[A]'], state: { A: '' } },
+  { name: 'D removes the finding and its measurement', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r', 'D', T(2)))], answers: ['[A]', '[A]'], state: { A: 'sup:thrombocytosis' } },
+  { name: 'W (wrong patient) removes', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'vegfHigh')), msg('L:2', A, v(A, 'r', 'W', T(2)))], answers: ['[A]', '[A]'], state: { A: 'sup:vegfHigh' } },
+  { name: 'X after a preliminary removes (X is final)', messages: [msg('L:1', A, v(A, 'r', 'P', T(2), 'vegfHigh')), msg('L:2', A, v(A, 'r', 'X', T(1)))], answers: ['[A]', '[A]'], state: { A: 'sup:vegfHigh' } },
   { name: 'a deletion first keeps the late original out', messages: [msg('L:2', A, v(A, 'r', 'D', T(2))), msg('L:1', A, v(A, 'r', 'F', T(1), 'thrombocytosis'))], answers: ['[]', '[]'], state: { A: '' } },
   { name: 'a preliminary after a deletion stays out', messages: [msg('L:1', A, v(A, 'r', 'D', T(1))), msg('L:2', A, v(A, 'r', 'P', T(2), 'castleman'))], answers: ['[]', '[]'], state: { A: '' } },
   { name: 'a deleted result no longer moves the ageing anchor', messages: [msg('L:1', A, v(A, 'r1', 'F', T(1), 'castleman'), v(A, 'r2', 'F', T(5), '', { plt: 300 })), msg('L:2', A, v(A, 'r2', 'D', T(6)))], answers: ['[A]', '[A]'], state: { A: 'castleman @01' } },
@@ -143,9 +144,12 @@ export const GOLDEN: GoldenRow[] = [
   { name: 'the same version again changes nothing', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'F', T(1), 'castleman'))], answers: ['[A]', '[]'], state: { A: 'castleman @01' } },
   { name: 'a normal count re-evaluates: the latest measurement and the anchor', messages: [msg('L:1', A, v(A, 'r1', 'F', T(1), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r2', 'F', T(9), '', { plt: 300 }))], answers: ['[A]', '[A]'], state: { A: 'thrombocytosis | m 300 520! @09' } },
   { name: 'with no finding on record, a normal count re-evaluates nobody', messages: [msg('L:1', A, v(A, 'r1', 'F', T(1), '', { plt: 300 })), msg('L:2', A, v(A, 'r2', 'F', T(9), '', { plt: 310 }))], answers: ['[]', '[]'], state: { A: '| m 300 310 @09' } },
-  { name: 'removing the last finding re-evaluates; the counts after it do not', messages: [msg('L:1', A, v(A, 'r1', 'F', T(1), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r1', 'C', T(2), '', { plt: 300 })), msg('L:3', A, v(A, 'r2', 'F', T(9), '', { plt: 310 }))], answers: ['[A]', '[A]', '[]'], state: { A: '| m 300 310 @09' } },
+  { name: 'removing the last finding re-evaluates; the counts after it do not', messages: [msg('L:1', A, v(A, 'r1', 'F', T(1), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r1', 'C', T(2), '', { plt: 300 })), msg('L:3', A, v(A, 'r2', 'F', T(9), '', { plt: 310 }))], answers: ['[A]', '[A]', '[]'], state: { A: '| m 300 310 @09 sup:thrombocytosis' } },
   { name: 'a finding under another key makes a normal count re-evaluate', messages: [msg('L:1', A, v(A, 'dx', 'F', T(1), 'neuropathy')), msg('L:2', A, v(A, 'r2', 'F', T(9), '', { plt: 310 }))], answers: ['[A]', '[A]'], state: { A: 'neuropathy | m 310 @09' } },
   { name: 'after a merge the survivor counts the findings it took', messages: [msg('L:1', A, v(A, 'dx', 'F', T(1), 'neuropathy')), merge('ADT:2', A, B), msg('L:3', B, v(B, 'r2', 'F', T(9), '', { plt: 310 }))], answers: ['[A]', '[B] A>B', '[B]'], state: { B: 'neuropathy | m 310 @09' } },
+  { name: 'a finding a correction drops is listed as superseded, once, until another is dropped', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'thrombocytosis', { plt: 520 })), msg('L:2', A, v(A, 'r', 'C', T(2), '', { plt: 300 })), msg('L:3', A, v(A, 'r', 'C', T(3), '', { plt: 310 }))], answers: ['[A]', '[A]', '[]'], state: { A: '| m 310 @03 sup:thrombocytosis' } },
+  { name: 'a kind the new version still shows is not superseded', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'C', T(2), 'castleman vegfHigh'))], answers: ['[A]', '[A]'], state: { A: 'castleman(01..02) vegfHigh @02' } },
+  { name: 'U keeps what the preliminary superseded', messages: [msg('L:1', A, v(A, 'r', 'P', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'P', T(2), 'vegfHigh')), msg('L:3', A, v(A, 'r', 'U', T(3)))], answers: ['[A]', '[A]', '[A]'], state: { A: 'vegfHigh @02 sup:castleman' } },
   { name: 'notes alone re-evaluate nobody but are kept', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'castleman')), msg('L:2', A, v(A, 'r', 'F', T(1), 'castleman', { notes: ['no ascites'] }))], answers: ['[A]', '[]'], state: { A: 'castleman @01 n1' } },
   { name: 'one message, two patients', messages: [msg('L:1', A, v(A, 'r', 'F', T(1), 'castleman'), v(B, 'r', 'F', T(1), 'vegfHigh'))], answers: ['[A,B]'], state: { A: 'castleman @01', B: 'vegfHigh @01' } },
   { name: 'a version is owned by its own patient, not the message patient', messages: [msg('L:1', A, v(B, 'r', 'F', T(1), 'castleman'))], answers: ['[B]'], state: { A: '', B: 'castleman @01' } },
@@ -186,7 +190,9 @@ export function describeTimeline(t: Timeline): string {
   const parts = [...findings];
   if (t.measurements.length > 0) parts.push('| m', ...t.measurements.map((m) => m.value).sort((a, b) => a - b).map((value) => `${value}${t.measurements.find((m) => m.value === value)?.abnormal ? '!' : ''}`));
   if (t.newestObservedAt !== null) parts.push(`@${day(t.newestObservedAt)}`);
-  if (t.notes.length > 0) parts.push(`n${t.notes.length}`);
+  const superseded = t.notes.filter((n) => n.reason === 'SUPERSEDED');
+  parts.push(...superseded.map((n) => `sup:${n.kind ?? '?'}`).sort());
+  if (t.notes.length > superseded.length) parts.push(`n${t.notes.length - superseded.length}`);
   return parts.join(' ');
 }
 

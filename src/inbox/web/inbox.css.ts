@@ -35,7 +35,7 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .status { font-weight: 600; }
 .filters { display: flex; flex-wrap: wrap; gap: 12px; list-style: none; padding: 0; margin: 0 0 8px; }
 .filters a[aria-current="page"] { font-weight: 700; text-decoration: underline 3px; }
-.summary { font-size: 1.05rem; background: var(--band); border-left: 6px solid var(--line); padding: 8px 12px; }
+.summary { font-size: 1.05rem; color: var(--ink); background: var(--band); border-left: 6px solid var(--line); padding: 8px 12px; }
 .summary.tier-criteria-met { border-color: var(--crit); }
 .summary.tier-workup-recommended { border-color: var(--warn); }
 .summary.tier-screening-gap { border-color: var(--info); }
@@ -56,3 +56,6 @@ button.secondary { background: #fff; color: #0b3d80; }
 details { margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; }
 `;
+
+/** A small mark for the browser tab (served, like everything, by us: no request goes elsewhere). */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#16324f"/><path d="M8 22V10h7a4 4 0 0 1 0 8h-7" fill="none" stroke="#fff" stroke-width="3"/><circle cx="24" cy="22" r="3" fill="#ffbf47"/></svg>`;

@@ -10,7 +10,7 @@ import { parseCookies, setCookie } from '../http/cookies.js';
 import { InboxProblem } from '../http/problem.js';
 import type { InboxRouteDeps } from '../inbox.deps.js';
 import type { AuditAction } from '../store/audit.store.js';
-import { INBOX_CSS } from './inbox.css.js';
+import { FAVICON_SVG, INBOX_CSS } from './inbox.css.js';
 import { alertListPage } from './views/alert-list.view.js';
 import { alertPage } from './views/alert.view.js';
 import { auditPage } from './views/audit.view.js';
@@ -53,6 +53,7 @@ export async function webRoutes(app: FastifyInstance, deps: InboxRouteDeps, opts
   const html = (reply: FastifyReply, status: number, body: string): FastifyReply => reply.code(status).type('text/html; charset=utf-8').send(body);
 
   app.get('/assets/inbox.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(INBOX_CSS));
+  app.get('/assets/favicon.svg', async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG));
 
   const showLogin = (reply: FastifyReply, status: number, next: string, error?: string): FastifyReply => {
     const csrf = randomSecret();

@@ -29,19 +29,15 @@ export function planVersion(old: StoredVersion | undefined, v: ResultVersion, se
   }
   if (old === undefined && v.storeIfNew === false) return null;
   if (old !== undefined && !isNewer({ statusClass: v.statusClass, messageTime: v.messageTime, seq }, old)) return null;
-  const head = { status: v.status, statusClass: v.statusClass, messageTime: v.messageTime, seq };
-  const row: StoredVersion =
-    v.effect === 'remove'
-      // a tombstone: a late older version cannot revive the finding
-      ? { ...head, observedAt: '', firstSeen: {}, findings: NO_FINDINGS, notes: '[]', measurement: null }
-      : {
-          ...head,
-          observedAt: v.observedAt,
-          firstSeen: firstSeenOf(old, v),
-          findings: listJson(findingsAsRead(v)),
-          notes: listJson(v.notes),
-          measurement: v.measurement ?? null,
-        };
+  const removes = v.effect === 'remove';
+  const findings = removes ? NO_FINDINGS : listJson(findingsAsRead(v));
+  // what this version replaces: findings it changes are kept as superseded (one version back)
+  const superseded = old === undefined ? NO_FINDINGS : old.findings !== NO_FINDINGS && old.findings !== findings ? old.findings : old.superseded;
+  const head = { status: v.status, statusClass: v.statusClass, messageTime: v.messageTime, seq, findings, superseded };
+  const row: StoredVersion = removes
+    // a tombstone: a late older version cannot revive the finding
+    ? { ...head, observedAt: '', firstSeen: {}, notes: '[]', measurement: null }
+    : { ...head, observedAt: v.observedAt, firstSeen: firstSeenOf(old, v), notes: listJson(v.notes), measurement: v.measurement ?? null };
   return planOf(old ?? EMPTY, row);
 }
 
@@ -75,4 +71,4 @@ function firstSeenOf(old: StoredVersion | undefined, v: ResultVersion): FirstSee
   return out;
 }
 
-const EMPTY: StoredVersion = { status: '', statusClass: 'final', messageTime: '', seq: 0, observedAt: '', firstSeen: {}, findings: NO_FINDINGS, notes: '[]', measurement: null };
+const EMPTY: StoredVersion = { status: '', statusClass: 'final', messageTime: '', seq: 0, observedAt: '', firstSeen: {}, findings: NO_FINDINGS, notes: '[]', superseded: NO_FINDINGS, measurement: null };

@@ -1,4 +1,5 @@
 import type { Finding, FindingKind, StatusClass } from '../../domain/finding.js';
+import type { UnreadNote } from '../../domain/unread.js';
 import type { Measurement, ResultVersion } from '../../domain/result.js';
 
 /** When each kind under a result key was first seen: a finding seen again keeps it (spec §2 "Time"). */
@@ -29,6 +30,11 @@ export interface StoredVersion {
   findings: string;
   /** JSON of the version's unread notes */
   notes: string;
+  /**
+   * JSON of the findings (as read) of the last earlier version that this key's versions replaced:
+   * what a correction or deletion superseded, listed by `alerts explain` (spec §5)
+   */
+  superseded: string;
   /** the version's watched value, null when it has none */
   measurement: Measurement | null;
 }
@@ -72,4 +78,22 @@ export function findingsAsTimeline(asRead: Finding[], statusClass: StatusClass, 
     if (first !== undefined && first !== f.observedAt && Date.parse(first) < Date.parse(f.observedAt)) out = { ...out, observedAt: first, lastObservedAt: f.observedAt };
     return statusClass === 'preliminary' ? { ...out, certainty: 'possible', status: 'preliminary' } : out;
   });
+}
+
+/**
+ * Superseded findings as unread notes (spec §5 "superseded"): those of a kind the current
+ * version no longer shows.
+ */
+export function supersededNotes(superseded: Finding[], current: readonly Finding[]): UnreadNote[] {
+  const kinds = new Set(current.map((f) => f.kind));
+  return superseded
+    .filter((f) => !kinds.has(f.kind))
+    .map((f) => ({
+      reason: 'SUPERSEDED' as const,
+      kind: f.kind,
+      text: f.qualifiers.matched ?? (f.value === undefined ? f.kind : `${f.value}${f.unit ? ` ${f.unit}` : ''}`),
+      detail: 'a later version of the same result replaced it',
+      observedAt: f.observedAt,
+      source: f.source,
+    }));
 }

@@ -1,3 +1,4 @@
+import type { Alert } from '../../domain/alert.js';
 import type { PatientKey } from '../../domain/patient-key.js';
 import type { MessageEffects } from '../../domain/result.js';
 import type { Timeline } from '../../domain/timeline.js';
@@ -27,6 +28,24 @@ export interface ApplyResult {
   merges: { prior: PatientKey; survivor: PatientKey }[];
   /** the (facility, MSH-10) was seen before with other content: applied, and counted as CONTROL_ID_REUSED */
   controlIdReused: boolean;
+  /**
+   * when asked (`readBack`) and the store can do it in the same step: the state of each patient in
+   * `patients` as it stands after the message, so the caller's first decision needs no further
+   * round trip (Redis: one script per message). Absent: the caller reads the state itself.
+   */
+  snapshots?: PatientSnapshot[];
+}
+
+/** A patient's timeline and current alert of one rule, read together. */
+export interface PatientSnapshot {
+  patient: PatientKey;
+  timeline: Timeline;
+  alert: Alert | null;
+}
+
+/** What `apply` may read back in the same step: the alerts of this rule (see ApplyResult.snapshots). */
+export interface ReadBack {
+  alertRule: string;
 }
 
 /**
@@ -35,7 +54,7 @@ export interface ApplyResult {
  * against each. `apply` is atomic and idempotent per message.
  */
 export interface TimelineStore {
-  apply(id: MessageId, effects: MessageEffects): Promise<ApplyResult>;
+  apply(id: MessageId, effects: MessageEffects, readBack?: ReadBack): Promise<ApplyResult>;
   /** the patient's current timeline (latest version of every result), merges followed */
   timeline(patient: PatientKey): Promise<Timeline>;
   /** the surviving key of a patient after merges */

@@ -12,6 +12,8 @@
     KEYS[5] '<prefix>msg:reused'  set   "<JSON [facility, controlId]>\n<content hash>" applied as reused ids
     KEYS[6] '<prefix>finding-rows' hash patient -> how many of its result keys hold findings
             (counted from its rows the first time it is needed)
+    KEYS[7] '<prefix>alerts'                  hash id -> alert JSON (redis-alert.store.ts)
+    KEYS[8] '<prefix>alerts:by-patient-rule'  hash JSON [patient, rule] -> id
     ARGV[1] prefix of the per-patient keys: <prefix>p:<patient> (hash resultKey -> stored
             version) and <prefix>mr:<survivor> (set of the priors pointing at it)
     ARGV[2] the message id field, JSON [facility, controlId]
@@ -20,20 +22,24 @@
                      e = 'replace'|'remove'|'finalize', t = messageTime, ms = Date.parse(t) as
                      text or null, o = observedAt ('' for a removal), n = 0 when storeIfNew is
                      false, ks = [kinds of its findings] }],
-              m = [[prior, survivor]] }
+              m = [[prior, survivor]],
+              a = the rule whose alerts to read back, or absent }
     ARGV[4 + 3i], ARGV[5 + 3i], ARGV[6 + 3i] for version i (0-based): its findings as read, its
             notes and its measurement ('null' if none), each as JSON text, stored verbatim
 
   Output: JSON { d = 1 duplicate | 0, p = [patients to re-evaluate], m = [[prior, survivor]],
-          u = 1 when the control id was reused with other content | 0 }
+          u = 1 when the control id was reused with other content | 0,
+          s = (with meta.a) per patient of p: [patient, alert JSON or '', resultKey, version, ...] }
+          so the caller decides without another round trip (issue 7 item 6)
 
   A stored version is written with a fixed member order, the JSON members last:
-    {"status","statusClass","messageTime","ms","seq","observedAt","firstSeen","measurement","notes","findings"}
+    {"status","statusClass","messageTime","ms","seq","observedAt","firstSeen","measurement","superseded","notes","findings"}
   so the script reads the header without decoding (and re-encoding) them: cjson would turn an
   empty array into {} and round numbers to 14 digits. A version written before rule v2
   ({"status","messageTime","ms","seq","findings"}) reads as final with no observation time.
 ]=]
 local msgKey, seqKey, patientsKey, mergesKey, reusedKey, findingRowsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local alertBodiesKey, alertIndexKey = KEYS[7], KEYS[8]
 local prefix = ARGV[1]
 local e = cjson.decode(ARGV[3])
 
@@ -55,12 +61,20 @@ local function split(raw)
   local row
   if mAt then
     local nAt = string.find(raw, ',"notes":', mAt, true)
+    local sAt = string.find(raw, ',"superseded":', mAt, true)
     local h = cjson.decode(string.sub(raw, 1, mAt - 1) .. '}')
     row = { status = h.status, cls = h.statusClass, t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = h.observedAt,
-      fs = h.firstSeen, m = string.sub(raw, mAt + 15, nAt - 1), notes = string.sub(raw, nAt + 9, fAt - 1) }
+      fs = h.firstSeen, notes = string.sub(raw, nAt + 9, fAt - 1) }
+    if sAt then
+      row.m = string.sub(raw, mAt + 15, sAt - 1)
+      row.sup = string.sub(raw, sAt + 14, nAt - 1)
+    else
+      row.m = string.sub(raw, mAt + 15, nAt - 1)
+      row.sup = '[]'
+    end
   else
     local h = cjson.decode(string.sub(raw, 1, fAt - 1) .. '}')
-    row = { status = h.status, cls = 'final', t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = '', fs = {}, m = 'null', notes = '[]' }
+    row = { status = h.status, cls = 'final', t = h.messageTime, ms = numberOrNil(h.ms), seq = h.seq, o = '', fs = {}, m = 'null', sup = '[]', notes = '[]' }
   end
   row.f = string.sub(raw, fAt + 12, -2)
   return row
@@ -71,7 +85,8 @@ local function encode(r)
   if ms == nil or ms == cjson.null then ms = 'null' end
   return '{"status":' .. cjson.encode(r.status) .. ',"statusClass":' .. cjson.encode(r.cls) .. ',"messageTime":' .. cjson.encode(r.t) ..
     ',"ms":' .. ms .. ',"seq":' .. string.format('%d', r.seq) .. ',"observedAt":' .. cjson.encode(r.o) ..
-    ',"firstSeen":' .. cjson.encode(r.fs) .. ',"measurement":' .. r.m .. ',"notes":' .. r.notes .. ',"findings":' .. r.f .. '}'
+    ',"firstSeen":' .. cjson.encode(r.fs) .. ',"measurement":' .. r.m .. ',"superseded":' .. r.sup .. ',"notes":' .. r.notes ..
+    ',"findings":' .. r.f .. '}'
 end
 
 -- policy/version-order.ts isNewer: final outranks preliminary; then the later message time,
@@ -102,6 +117,24 @@ end
 
 local EMPTY = { cls = 'final', o = '', m = 'null', notes = '[]', f = '[]' }
 
+-- the reply, with each re-evaluated patient's rows and alert when the caller asked for them
+local function finish(reply)
+  if e.a ~= nil and e.a ~= cjson.null then
+    local snapshots = {}
+    for _, p in ipairs(reply.p) do
+      -- the alert store's index field is JSON.stringify([patient, rule]): cjson escapes '/'
+      local field = string.gsub(cjson.encode({ p, e.a }), '\\/', '/')
+      local snap = { p, '' }
+      local id = redis.call('HGET', alertIndexKey, field)
+      if id then snap[2] = redis.call('HGET', alertBodiesKey, id) or '' end
+      for _, x in ipairs(redis.call('HGETALL', prefix .. 'p:' .. p)) do snap[#snap + 1] = x end
+      snapshots[#snapshots + 1] = snap
+    end
+    reply.s = snapshots
+  end
+  return cjson.encode(reply)
+end
+
 -- idempotency (spec §2): a duplicate unless the content differs from every content seen under this id
 local patient = nil
 if e.p ~= nil and e.p ~= cjson.null then patient = resolve(e.p) end
@@ -117,7 +150,7 @@ else
   if e.h == '' or first == '' or first == e.h or redis.call('SADD', reusedKey, field .. '\n' .. e.h) == 0 then
     local ps = {}
     if patient then ps[1] = patient end
-    return cjson.encode({ d = 1, p = ps, m = {}, u = 0 })
+    return finish({ d = 1, p = ps, m = {}, u = 0 })
   end
   reused = 1
 end
@@ -139,7 +172,7 @@ for i, v in ipairs(e.r) do
     if old then
       local seq = redis.call('INCR', seqKey)
       if isNewer({ cls = 'final', t = v.t, ms = numberOrNil(v.ms), seq = seq }, old) then
-        row = { status = v.s, cls = 'final', t = v.t, ms = v.ms, seq = seq, o = old.o, fs = old.fs, m = old.m, notes = old.notes, f = old.f }
+        row = { status = v.s, cls = 'final', t = v.t, ms = v.ms, seq = seq, o = old.o, fs = old.fs, m = old.m, sup = old.sup, notes = old.notes, f = old.f }
       end
     end
   elseif old or v.n ~= 0 then
@@ -153,7 +186,11 @@ for i, v in ipairs(e.r) do
         if old then was = old.fs[k] end
         fs[k] = was or v.o
       end
-      row = { status = v.s, cls = v.c, t = v.t, ms = v.ms, seq = seq, o = v.o, fs = fs, f = ARGV[base + 1], notes = ARGV[base + 2], m = ARGV[base + 3] }
+      row = { status = v.s, cls = v.c, t = v.t, ms = v.ms, seq = seq, o = v.o, fs = fs, f = ARGV[base + 1], notes = ARGV[base + 2], m = ARGV[base + 3], sup = '[]' }
+      -- what this version replaces: findings it changes are kept as superseded (one version back)
+      if old then
+        if old.f ~= '[]' and old.f ~= row.f then row.sup = old.f else row.sup = old.sup end
+      end
     end
   end
   if row then
@@ -212,4 +249,4 @@ for _, p in ipairs(touched) do
   local r = resolve(p)
   if not out[r] then out[r] = true; patients[#patients + 1] = r end
 end
-return cjson.encode({ d = 0, p = patients, m = merges, u = reused })
+return finish({ d = 0, p = patients, m = merges, u = reused })

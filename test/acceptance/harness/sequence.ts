@@ -76,7 +76,10 @@ export async function runSequence(steps: readonly Step[]): Promise<{ alerts: Ale
     }
     const alerts = await app.alerts.list();
     const rows = app.db.db.prepare('SELECT body FROM outbox').all() as { body: string }[];
-    return { alerts, notifications: rows.map((r) => JSON.parse(r.body) as Notification), rejected };
+    // the spec's notifications (§4: created, escalated, reopened); status notifications only keep
+    // stateful channels in step with an alert's status (issue 8, notifiers/status-sync.ts)
+    const notifications = rows.map((r) => JSON.parse(r.body) as Notification).filter((n) => n.event !== 'status');
+    return { alerts, notifications, rejected };
   } finally {
     await app.stop();
   }

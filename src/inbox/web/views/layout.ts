@@ -25,6 +25,7 @@ export function page(title: string, ctx: PageContext, body: SafeHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · POEMS Sentinel</title>
 <link rel="stylesheet" href="/assets/inbox.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
