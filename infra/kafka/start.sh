@@ -48,10 +48,12 @@ java_common=(
 )
 
 if [[ ! -f "$KAFKA_LOG_DIRS/meta.properties" ]]; then
+  # a random id is base64url and may start with '-': it is passed as --cluster-id=ID, never as a
+  # separate argument that argparse would read as an option (1 start in 32 failed that way)
   cluster_id="${KAFKA_CLUSTER_ID:-$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')}"
   echo "kafka: formatting storage in $KAFKA_LOG_DIRS (cluster id $cluster_id)" >&2
   if ! java -Xmx256m "${java_common[@]}" kafka.tools.StorageTool format \
-    -t "$cluster_id" -c "$KAFKA_CONFIG" >"$KAFKA_APP_LOG_DIR/format.log" 2>&1; then
+    --cluster-id="$cluster_id" --config="$KAFKA_CONFIG" >"$KAFKA_APP_LOG_DIR/format.log" 2>&1; then
     echo "kafka: storage format failed:" >&2
     cat "$KAFKA_APP_LOG_DIR/format.log" >&2
     exit 1
