@@ -2,6 +2,7 @@
  * `npm run bench:live`: the live service's figures, measured in-process against real sockets,
  * a real SQLite file (synchronous=FULL), a real Kafka broker and a real Redis.
  *
+ *  (0) the load client's floor: the same runs against a do-nothing MLLP server (null-server.ts).
  *  (a) MLLP → pipeline → SQLite (the embedded `poems-sentinel run`) at a fixed offered rate:
  *      an open-loop schedule (send times fixed in advance, whatever the ACKs do); latency runs
  *      from the *scheduled* send time to the ACK, so a stalled server is charged for the wait.
@@ -30,6 +31,7 @@ import { compileProfile } from '../src/extract/compiled-profile.js';
 import { answers } from '../testkit/ports.js';
 import { consumerMeasurement, publishFeed } from './live/consumer-measurements.js';
 import { embeddedServer, listen, LoadClient, mllpMeasurements } from './live/mllp-measurements.js';
+import { nullServer } from './live/null-server.js';
 import { notes, printTargets } from './live/report.js';
 import { BROKERS, log, ONLY, PARTITIONS, PAUSE_MS, REDIS_URL, sleep, SYNCHRONOUS } from './live/settings.js';
 
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
   console.log('| measurement | messages | seconds | messages/s | ACK p50 (ms) | ACK p99 (ms) | ACK max (ms) | CPU busy | target |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   try {
-    if (ONLY.has('embedded')) await mllpMeasurements(client, 'MLLP embedded (SQLite)', () => embeddedServer(dir));
+    if (ONLY.has('floor')) await mllpMeasurements(client, 'floor: do-nothing MLLP server', () => nullServer(), 'floor');
+    if (ONLY.has('before')) await mllpMeasurements(client, 'before: MLLP embedded, fsync inside COMMIT', () => embeddedServer(dir, 'inline'), 'before');
+    if (ONLY.has('embedded')) await mllpMeasurements(client, 'MLLP embedded (SQLite)', () => embeddedServer(dir), 'embedded');
 
     if (!(await kafkaAvailable())) {
       console.log(`| MLLP → Kafka | skipped: no broker at ${BROKERS.join(',')} | | | | | | | |`);
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
             // as service.ts builds it: concurrent connections share produce requests
             const { port, listener } = await listen(kafkaMllpHandler(new CoalescingProducer(producer), topic, compileProfile(DEFAULT_PROFILE)));
             return { port, close: () => listener.stop() };
-          });
+          }, 'kafka');
         }
       } finally {
         await producer.close();

@@ -5,6 +5,7 @@
  * in flight per connection.
  */
 import { parentPort } from 'node:worker_threads';
+import { generateCbcFeed } from '../../src/generate/cbc-feed.js';
 import { generateFeed } from '../../src/generate/synthetic-feed.js';
 import { MllpClient } from '../../src/transport/mllp-client.js';
 import type { ClientRun, ClosedLoopRun, LoadResult, OpenLoopRun } from './messages.js';
@@ -123,7 +124,8 @@ async function closedLoop(bodies: Buffer[], run: ClosedLoopRun): Promise<LoadRes
 }
 
 const port = parentPort!;
-const bodies = [...generateFeed(CLIENT_FEED)].map((m) => Buffer.from(m.text, 'utf8'));
+const feed = CLIENT_FEED.shape === 'cbc-heavy' ? generateCbcFeed(CLIENT_FEED) : generateFeed({ patients: CLIENT_FEED.patients, seed: CLIENT_FEED.seed });
+const bodies = [...feed].map((m) => Buffer.from(m.text, 'utf8'));
 port.postMessage({ ready: bodies.length });
 port.on('message', (run: ClientRun) => {
   void (run.kind === 'open' ? openLoop(bodies, run) : closedLoop(bodies, run)).then(

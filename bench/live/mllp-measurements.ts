@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { startEmbedded } from '../../src/app/embedded.js';
+import { buildPipeline } from '../../src/app/pipeline.js';
+import { serviceSqliteState, sqliteState } from '../../src/app/state.js';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import { pipelineMllpHandler } from '../../src/consumers/mllp-handler.js';
 import { MllpListener, type MllpHandler } from '../../src/consumers/mllp.consumer.js';
@@ -57,7 +58,10 @@ interface Server {
   commitMs?: number[];
 }
 
-export async function mllpMeasurements(client: LoadClient, label: string, server: () => Promise<Server>): Promise<void> {
+/** embedded: the target's server; before: its durability as before issue 9; kafka: the MLLP → Kafka edge; floor: the do-nothing server (null-server.ts) */
+export type ServerKind = 'embedded' | 'before' | 'kafka' | 'floor';
+
+export async function mllpMeasurements(client: LoadClient, label: string, server: () => Promise<Server>, serverKind: ServerKind): Promise<void> {
   const runs: ClientRun[] = [
     { kind: 'open', port: 0, connections: OPEN_CONNECTIONS, rate: RATE, seconds: OPEN_SECONDS },
     ...SATURATION_CONNECTIONS.map((connections): ClosedLoopRun => ({ kind: 'closed', port: 0, connections, seconds: SATURATION_SECONDS, warmupSeconds: WARMUP_SECONDS })),
@@ -79,14 +83,14 @@ export async function mllpMeasurements(client: LoadClient, label: string, server
     await s.close();
     const what = run.kind === 'open' ? `${label}: ${RATE} msg/s offered, open loop, ${run.connections} conns` : `${label}: saturation, ${run.connections} conn${run.connections > 1 ? 's' : ''}`;
     // one connection keeps one message in flight: latency-bound, not a saturation figure
-    const target = !label.startsWith('MLLP embedded')
+    const target = serverKind !== 'embedded'
       ? '–'
       : run.kind === 'open'
         ? `p99 < 20 ms: ${r.latenciesMs.p99 < 20 ? 'met' : 'MISSED'}`
         : run.connections === 1
           ? '– (1 in flight)'
           : `≥ 5,000 msg/s: ${r.acked / r.seconds >= 5000 ? 'met' : 'MISSED'}`;
-    const kind = `${label.startsWith('MLLP embedded') ? 'embedded' : 'kafka'}-${run.kind === 'open' ? 'open' : 'saturation'}` as const;
+    const kind = `${serverKind}-${run.kind === 'open' ? 'open' : 'saturation'}` as const;
     const row: Row = { kind, measurement: what, messages: r.acked, seconds: r.seconds, rate: r.acked / r.seconds, latency: r.latenciesMs, busy: `server ${pct(elu)}, process ${pct(c.process)}, machine ${pct(c.machine)}`, target };
     rows.push(row);
     printRow(row);
@@ -104,26 +108,35 @@ export async function mllpMeasurements(client: LoadClient, label: string, server
   }
 }
 
-export async function embeddedServer(dir: string): Promise<Server> {
-  const app = startEmbedded({ dbPath: join(dir, `mllp-${randomUUID()}.db`), profile: DEFAULT_PROFILE, log, synchronous: SYNCHRONOUS });
+/**
+ * The embedded server as `poems-sentinel run` builds it (app/state.ts serviceSqliteState: the
+ * WAL's fdatasync off the event loop, several in flight), or `inline`: the same pipeline with
+ * SQLite's own fsync inside COMMIT and one flush at a time, as before issue 9 (for before/after
+ * figures in one run). BENCH_SYNCHRONOUS=NORMAL: no fsync at all (not durable on power loss).
+ */
+export async function embeddedServer(dir: string, variant: 'service' | 'inline' = 'service'): Promise<Server> {
+  const path = join(dir, `mllp-${randomUUID()}.db`);
+  const clock = (): Date => new Date();
+  const state = SYNCHRONOUS === 'NORMAL' ? sqliteState(path, clock, 'NORMAL') : variant === 'inline' ? sqliteState(path, clock, 'FULL') : serviceSqliteState(path, clock);
+  const pipeline = buildPipeline(state, DEFAULT_PROFILE, log, clock);
   const commitMs: number[] = [];
-  // the same Durable, timed: a flush with an open transaction is a COMMIT (fsync at FULL)
   const timed: Durable = {
+    ...(state.durable.concurrentFlushes === undefined ? {} : { concurrentFlushes: state.durable.concurrentFlushes }),
     flush: async () => {
-      const writing = app.db.db.inTransaction;
+      const writing = state.db.db.inTransaction;
       const t = performance.now();
-      await app.db.flush();
+      await state.durable.flush();
       if (writing) commitMs.push(performance.now() - t);
     },
-    close: () => app.db.close(),
+    close: () => state.close(),
   };
-  const { port, listener } = await listen(pipelineMllpHandler(app.pipeline, timed));
+  const { port, listener } = await listen(pipelineMllpHandler(pipeline, timed));
   return {
     port,
     commitMs,
     close: async () => {
       await listener.stop();
-      await app.stop();
+      await state.close();
     },
   };
 }

@@ -20,7 +20,7 @@ import { startInbox, type RunningInbox } from './inbox.js';
 import { buildPipeline } from './pipeline.js';
 import { HealthServer } from './health.server.js';
 import { mllpMetrics } from './mllp-metrics.js';
-import { redisState, sqliteState, type ServiceState } from './state.js';
+import { redisState, serviceSqliteState, type ServiceState } from './state.js';
 import { watchedDurable } from './watched-durable.js';
 
 export interface RunningService {
@@ -34,12 +34,6 @@ export interface RunningService {
 
 /** How often snoozed alerts whose date has passed are released (spec §4). */
 const SWEEP_SNOOZES_EVERY_MS = 2_000;
-/**
- * How long a statement of the service waits, blocking, for another process's SQLite write lock
- * (the CLI holds it for a moment); past it the message is retried asynchronously (BUSY_RETRY_MS),
- * so an operator's long transaction never freezes the event loop, the health port included.
- */
-const SERVICE_BUSY_TIMEOUT_MS = 100;
 
 /**
  * The composition root of `poems-sentinel run`: builds every adapter once, in order, and stops
@@ -48,7 +42,7 @@ const SERVICE_BUSY_TIMEOUT_MS = 100;
  */
 export async function startService(config: ServiceConfig, profile: SiteProfile, log: Logger): Promise<RunningService> {
   const clock = (): Date => new Date();
-  const sqlite = config.redisUrl ? null : sqliteState(config.dbPath, clock, 'FULL', SERVICE_BUSY_TIMEOUT_MS);
+  const sqlite = config.redisUrl ? null : serviceSqliteState(config.dbPath, clock);
   const state: ServiceState = sqlite ?? (await redisState(config));
   const registry = createMetricsRegistry();
   // every dead letter (the pipeline's and the listener's own rejects) within its quotas
@@ -56,7 +50,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
   const durable = watchedDurable(state.durable, config.mllpUnreadyAfterFailingMs);
   const pipeline = buildPipeline({ ...state, deadLetters }, profile, log, clock);
   // one group commit for the MLLP messages and the listener's dead letters
-  const commit = groupCommit(() => durable.flush());
+  const commit = groupCommit(() => durable.flush(), durable.concurrentFlushes ?? 1);
   const keepReject: OnMllpReject = (origin, code, head, size, sha256) =>
     retryWhileBusy(async () => {
       await deadLetters.addPrefix({ receivedAt: new Date().toISOString(), origin, code, detail: ERROR_CODES[code].summary, bytes: head }, { size, sha256 });

@@ -13,6 +13,7 @@ import { SqliteTimelineStore } from '../store/sqlite.store.js';
 import type { AlertStore, DeadLetterStore, Durable, TimelineStore } from '../store/timeline-store.js';
 import { SentinelError } from '../errors.js';
 import type { DeadLetterSpace } from '../deadletters/dead-letter-space.js';
+import { WalSyncDurable } from '../store/sqlite-wal-sync.js';
 
 /** Where a running service keeps its state: one SQLite file, or a shared Redis. */
 export interface ServiceState {
@@ -37,8 +38,13 @@ export interface SqliteState extends ServiceState {
   queue: LocalAlertQueue;
 }
 
-export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL', busyTimeoutMs?: number): SqliteState {
-  const db = new SqliteDatabase(dbPath, { synchronous, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
+/**
+ * `retriable` (default: NORMAL runs, i.e. replays): a failing message abandons the whole open
+ * group, which the caller re-runs; the live service is never retriable (its group holds other
+ * senders' acknowledged-to-be messages), so each message keeps its savepoint there.
+ */
+export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FULL' | 'NORMAL' = 'FULL', busyTimeoutMs?: number, retriable?: boolean): SqliteState {
+  const db = new SqliteDatabase(dbPath, { synchronous, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }), ...(retriable === undefined ? {} : { retriable }) });
   const queue = new LocalAlertQueue(db, clock);
   return {
     db,
@@ -51,6 +57,25 @@ export function sqliteState(dbPath: string, clock: () => Date, synchronous: 'FUL
     ready: async () => (db.db.open ? true : 'SQLite closed'),
     close: () => db.close(),
   };
+}
+
+/**
+ * How long a statement of the service waits, blocking, for another process's SQLite write lock
+ * (the CLI holds it for a moment); past it the message is retried asynchronously (BUSY_RETRY_MS
+ * in consumers/mllp-handler.ts), so an operator's long transaction never freezes the event loop,
+ * the health port included.
+ */
+const SERVICE_BUSY_TIMEOUT_MS = 100;
+
+/**
+ * The embedded state of `poems-sentinel run`: durable as `synchronous = FULL` (an acknowledged
+ * message survives power loss), with the WAL's fdatasync on the thread pool instead of the event
+ * loop and several in flight at once (store/sqlite-wal-sync.ts), and a short busy_timeout.
+ */
+export function serviceSqliteState(dbPath: string, clock: () => Date): SqliteState {
+  const state = sqliteState(dbPath, clock, 'NORMAL', SERVICE_BUSY_TIMEOUT_MS, false);
+  const durable = new WalSyncDurable(state.db, dbPath);
+  return { ...state, durable, close: () => durable.close() };
 }
 
 /**

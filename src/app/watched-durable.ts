@@ -9,6 +9,7 @@ import type { Durable } from '../store/timeline-store.js';
 export function watchedDurable(durable: Durable, thresholdMs: number, now: () => number = Date.now): Durable & { failing(): string | undefined } {
   const streak = new FailureStreak(thresholdMs);
   return {
+    ...(durable.concurrentFlushes === undefined ? {} : { concurrentFlushes: durable.concurrentFlushes }),
     flush: async () => {
       try {
         await durable.flush();

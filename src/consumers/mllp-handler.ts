@@ -1,7 +1,7 @@
 import type { CompiledProfile } from '../extract/compiled-profile.js';
-import type { Outcome, Pipeline, RawMessage } from '../pipeline/ingest.js';
+import type { Pipeline, RawMessage } from '../pipeline/ingest.js';
 import type { Durable } from '../store/timeline-store.js';
-import type { MllpHandler } from './mllp.consumer.js';
+import type { MllpHandler, MllpHandlerResult } from './mllp.consumer.js';
 import { publishToIngress } from './kafka/ingress.js';
 import type { IngressProducer } from './kafka/transport.js';
 
@@ -22,14 +22,20 @@ export const BUSY_RETRY_MS = 5_000;
  * is applied whole or not at all, and applying it again is a duplicate.
  */
 export function pipelineMllpHandler(pipeline: Pick<Pipeline, 'handle'>, commit: Durable | (() => Promise<void>), busyRetryMs = BUSY_RETRY_MS): MllpHandler {
-  const flush = typeof commit === 'function' ? commit : groupCommit(() => commit.flush());
-  const once = async (raw: RawMessage): Promise<Outcome> => {
-    const outcome = await pipeline.handle(raw);
-    await flush();
-    return outcome;
-  };
-  return async (raw) => {
-    const outcome = await retryWhileBusy(() => once(raw), busyRetryMs);
+  const flush = typeof commit === 'function' ? commit : groupCommit(() => commit.flush(), commit.concurrentFlushes ?? 1);
+  // the pipeline sees one connection's messages one after another, in order; the commits of
+  // messages a sender pipelined are then shared (see the listener's drain)
+  const inOrder = new Map<string, Promise<unknown>>();
+  const handler = async (raw: RawMessage): Promise<MllpHandlerResult> => {
+    const before = inOrder.get(raw.origin);
+    const handled = (before ?? Promise.resolve()).then(() => retryWhileBusy(() => pipeline.handle(raw), busyRetryMs));
+    const settled = handled.then(() => undefined, () => undefined);
+    inOrder.set(raw.origin, settled);
+    void settled.then(() => {
+      if (inOrder.get(raw.origin) === settled) inOrder.delete(raw.origin);
+    });
+    const outcome = await handled;
+    await retryWhileBusy(flush, busyRetryMs);
     if (outcome.status === 'accepted') return { code: 'AA', message: outcome.message };
     return {
       code: outcome.permanent ? 'AR' : 'AE',
@@ -37,6 +43,7 @@ export function pipelineMllpHandler(pipeline: Pick<Pipeline, 'handle'>, commit: 
       error: { code: outcome.code, text: outcome.detail },
     };
   };
+  return Object.assign(handler, { inOrder: true as const });
 }
 
 /** SQLite's "database is locked" (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, …) or a locked table: another writer, not a fault. */
@@ -76,24 +83,42 @@ export function kafkaMllpHandler(producer: IngressProducer, topic: string, profi
 /**
  * Group commit: every caller waiting at the same time (messages of several connections handled
  * in one turn of the event loop) shares one flush. A caller's promise resolves only after a
- * flush that *started* after the call, so everything it wrote before calling is in that commit;
- * flushes never overlap. If the flush fails, every caller of that batch sees the failure.
+ * flush that *started* after the call, so everything it wrote before calling is in that commit.
+ * At most `concurrency` flushes run at once (1: flushes never overlap); a batch waits for a free
+ * one and gathers every caller meanwhile. If the flush fails, every caller of that batch sees
+ * the failure.
  */
-export function groupCommit(flush: () => Promise<void>): () => Promise<void> {
-  let pending: Promise<void> | undefined;
-  let previous: Promise<unknown> = Promise.resolve();
-  return () => {
-    if (pending) return pending;
-    const before = previous;
-    const batch: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => before)
-      .then(() => {
-        // callers from here on need the next flush: their writes may not be in this one
-        if (pending === batch) pending = undefined;
-        return flush();
+export function groupCommit(flush: () => Promise<void>, concurrency = 1): () => Promise<void> {
+  let pending: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void; due: boolean } | undefined;
+  let running = 0;
+  const start = (): void => {
+    const batch = pending;
+    if (!batch?.due || running >= concurrency) return;
+    // callers from here on need the next flush: their writes may not be in this one
+    pending = undefined;
+    running += 1;
+    flush()
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        running -= 1;
+        start();
       });
+  };
+  return () => {
+    if (pending) return pending.promise;
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const batch = { promise, resolve, reject, due: false };
     pending = batch;
-    previous = batch.catch(() => undefined);
-    return batch;
+    // the rest of this turn's callers join the batch
+    setImmediate(() => {
+      batch.due = true;
+      start();
+    });
+    return promise;
   };
 }

@@ -50,9 +50,13 @@ export interface MllpHandlerResult {
 /**
  * Decides the fate of one message and, with it, durability: the listener writes the ACK only
  * after the returned promise resolves, so an AA must mean "committed". A throw becomes AE.
+ * `raw.origin` is "mllp:<address>:<port>" of the peer.
+ *
+ * A handler marked `inOrder` keeps each origin's messages in order itself: the listener may
+ * then hand it a connection's next message before the previous one is answered, so messages a
+ * sender pipelined share a commit instead of waiting for one each. Unmarked, one at a time.
  */
-/** `raw.origin` is "mllp:<address>:<port>" of the peer. */
-export type MllpHandler = (raw: RawMessage) => Promise<MllpHandlerResult>;
+export type MllpHandler = ((raw: RawMessage) => Promise<MllpHandlerResult>) & { readonly inOrder?: true };
 
 /** The codes of what the listener itself rejects, before any handler sees it. */
 export type MllpRejectCode = 'HL7_FRAME_TOO_LARGE' | 'HL7_EMPTY_INPUT' | 'MLLP_ABANDONED_FRAME' | 'MLLP_INCOMPLETE_FRAME' | 'MLLP_UNFRAMED_BYTES' | 'MLLP_HTTP_REQUEST';
@@ -440,14 +444,25 @@ export class MllpListener {
     }
   }
 
-  /** Handles the connection's messages one by one; reading resumes once the last ACK is written. */
+  /**
+   * Handles the connection's messages in order; reading resumes once the last ACK is written.
+   * With an `inOrder` handler every message received so far is handed over at once (the handler
+   * orders them; their commits are shared) and their ACKs, in order, go out in one write.
+   */
   private async drain(conn: Connection): Promise<void> {
     conn.busy = true;
     conn.socket.pause();
     try {
-      for (let next = conn.queue.shift(); next !== undefined; next = conn.queue.shift()) {
-        const ack = await this.process(conn, next);
-        if (ack !== null) await this.write(conn, ack);
+      if (this.handler.inOrder) {
+        while (conn.queue.length > 0) {
+          const answers = await Promise.all(conn.queue.splice(0).map((item) => this.process(conn, item)));
+          await this.write(conn, answers.filter((a): a is { text: string; encoding: TextEncoding } => a !== null));
+        }
+      } else {
+        for (let next = conn.queue.shift(); next !== undefined; next = conn.queue.shift()) {
+          const ack = await this.process(conn, next);
+          if (ack !== null) await this.write(conn, [ack]);
+        }
       }
     } catch (err) {
       // process() does not throw; a bug here must not leave the connection paused forever
@@ -530,11 +545,12 @@ export class MllpListener {
     return text === null ? null : { text, encoding };
   }
 
-  /** One write per ACK (VT ack FS CR), in the charset the message came in; resolves once handed to the kernel. */
-  private write(conn: Connection, ack: { text: string; encoding: TextEncoding }): Promise<void> {
+  /** One write for the ACKs (VT ack FS CR each), each in the charset its message came in; resolves once handed to the kernel. */
+  private write(conn: Connection, acks: { text: string; encoding: TextEncoding }[]): Promise<void> {
     const { socket } = conn;
-    if (conn.closed || socket.destroyed || !socket.writable) return Promise.resolve();
-    const frame = encodeFrame(Buffer.from(ack.text, ack.encoding));
+    if (acks.length === 0 || conn.closed || socket.destroyed || !socket.writable) return Promise.resolve();
+    const frames = acks.map((ack) => encodeFrame(Buffer.from(ack.text, ack.encoding)));
+    const frame = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
     return new Promise((resolve) => {
       socket.write(frame, (err) => {
         if (err) this.log.debug({ peer: conn.origin, err: err.message }, 'ACK not delivered');
