@@ -249,6 +249,28 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       await pipeline.handle(raw(steps[1] as string));
       expect(sent).toHaveLength(1);
     });
+
+    it('sends the notification the first delivery wrote in the alert but never queued', async () => {
+      const prefix = freshPrefix();
+      const timeline = new RedisTimelineStore(a, { prefix });
+      const alerts = new RedisAlertStore(a, { prefix });
+      const deadLetters = new RedisDeadLetterStore(a, { prefix });
+      const sent: Notification[] = [];
+      const queue = { enqueue: async (n: Notification) => { if (!sent.some((x) => x.key === n.key)) sent.push(n); }, drain: async () => 0 } as unknown as AlertQueue;
+      const dying = { enqueue: async () => { throw new Error('killed'); }, drain: async () => 0 } as unknown as AlertQueue;
+      const now = (): Date => new Date('2025-03-10T00:00:00Z');
+      const log = pino({ level: 'silent' });
+      const steps = [cidp('20250301'), plt('20250302', 520)].map((st) => (st as { text: string }).text);
+      const raw = (text: string) => ({ text, bytes: Buffer.from(text), origin: 'test', receivedAt: '2025-03-10T00:00:00.000Z' });
+      await buildPipeline({ timeline, alerts, deadLetters, queue }, DEFAULT_PROFILE, log, now).handle(raw(steps[0] as string));
+      // the alert is written, the instance dies before its notification is queued
+      await expect(buildPipeline({ timeline, alerts, deadLetters, queue: dying }, DEFAULT_PROFILE, log, now).handle(raw(steps[1] as string))).rejects.toThrow('killed');
+      expect((await alerts.get('HOSPA|P100', RULE_ID))?.notifiedTiers).toEqual(['screening-gap']);
+      expect(sent).toEqual([]);
+      const pipeline = buildPipeline({ timeline, alerts, deadLetters, queue }, DEFAULT_PROFILE, log, now);
+      expect(await pipeline.handle(raw(steps[1] as string))).toMatchObject({ duplicate: true });
+      expect(sent.map((n) => `${n.tier}@${n.episode}:${n.event}`)).toEqual(['screening-gap@1:created']);
+    });
   });
 
   describe('the Redis alert store', () => {
