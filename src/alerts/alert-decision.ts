@@ -195,6 +195,18 @@ export function withEvent(alert: Alert, now: string, kind: AlertEvent['event'], 
   return { ...alert, version: alert.version + 1, updatedAt: now, history: [...alert.history, entry] };
 }
 
+/**
+ * The notification an alert's standing tier was sent with in this episode (same key), or null
+ * when that tier was not notified (held back, downgraded to it, withdrawn). A re-delivered
+ * message enqueues it again: the first delivery may have died between the alert write and the
+ * enqueue, and the queue ignores a key it holds, so the notification goes out once.
+ */
+export function standingNotification(alert: Alert, now: string): Notification | null {
+  if (alert.status === 'withdrawn' || !alert.notifiedTiers.includes(alert.tier)) return null;
+  const before = alert.notifiedTiers.filter((t) => tierRank(t) < tierRank(alert.tier));
+  return notify(alert, notificationEvent(alert.episode, before), now);
+}
+
 function notify(alert: Alert, kind: Notification['event'], now: string): Notification {
   return { key: notificationKey(alert.id, alert.episode, alert.tier), alertId: alert.id, episode: alert.episode, patientKey: alert.patientKey, tier: alert.tier, event: kind, createdAt: now };
 }

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { decideAlert, releaseExpiredSnooze, type AlertDecision } from '../alerts/alert-decision.js';
+import { decideAlert, releaseExpiredSnooze, standingNotification, type AlertDecision } from '../alerts/alert-decision.js';
 import { mergeAlerts, moveAlert } from '../alerts/alert-merge.js';
 import type { PatientKey } from '../domain/patient-key.js';
 import type { UnreadNote, UnreadReason } from '../domain/unread.js';
@@ -80,6 +80,9 @@ export class Pipeline {
       // merges rewrite alerts after the read-back: then the patients are read afresh
       const snapshots = applied.merges.length === 0 ? new Map(applied.snapshots?.map((x) => [x.patient, x])) : new Map<PatientKey, PatientSnapshot>();
       for (const patient of applied.patients) await this.reevaluate(patient, snapshots.get(patient));
+      // A duplicate is a re-delivery: the first delivery may have died after the alert write and
+      // before its notification was queued. The queue ignores a key it holds: enqueue it again.
+      if (applied.duplicate) for (const patient of applied.patients) await this.renotify(patient);
       return {
         status: 'accepted',
         controlId: message.controlId,
@@ -122,6 +125,12 @@ export class Pipeline {
       const decision = decideAlert({ current, assessment, patientKey: patient, ruleId: RULE_ID, now: clock().toISOString(), newId });
       return this.write(decision, current?.version ?? null);
     });
+  }
+
+  private async renotify(patient: PatientKey): Promise<void> {
+    const alert = await this.deps.alerts.get(patient, RULE_ID);
+    const notification = alert === null ? null : standingNotification(alert, this.deps.clock().toISOString());
+    if (notification !== null) await this.deps.queue.enqueue(notification);
   }
 
   /**

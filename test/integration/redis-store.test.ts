@@ -15,6 +15,16 @@ import { redisService } from '../support/services.js';
 import { alertStoreConformance } from '../support/alert-store-conformance.js';
 import { effects, timelineConformance, version } from '../support/timeline-conformance.js';
 import { timelineGolden } from '../support/timeline-golden.js';
+import pino from 'pino';
+import { buildPipeline } from '../../src/app/pipeline.js';
+import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
+import type { Notification } from '../../src/domain/alert.js';
+import { compileProfile } from '../../src/extract/compiled-profile.js';
+import { extractEffects } from '../../src/extract/extract-message.js';
+import { parseMessage } from '../../src/hl7/parse.js';
+import type { AlertQueue } from '../../src/notifiers/alert-queue.js';
+import { RULE_ID } from '../../src/rules/poems.rule.js';
+import { cidp, plt } from '../acceptance/harness/feed-builders.js';
 
 const redis = await redisService();
 /** every key these tests write starts with this; afterAll deletes them by prefix */
@@ -211,6 +221,55 @@ describe.skipIf(!redis.available)(`Redis stores${redis.available ? '' : ` (skipp
       expect((await s2.apply({ sendingFacility: 'L', controlId: '1' }, effects('P|1', version('P|1', 'r', '2025-01-01T00:00:00.000Z', 'neuropathy')))).duplicate).toBe(false);
       expect((await s1.timeline('P|1')).findings.map((f) => f.kind)).toEqual(['castleman']);
       expect((await s2.timeline('P|1')).findings.map((f) => f.kind)).toEqual(['neuropathy']);
+    });
+  });
+
+  describe('when the instance died between the store write and the alert (crash, then re-delivery)', () => {
+    it('re-evaluates the patients of the duplicate from the read-back and notifies once', async () => {
+      const prefix = freshPrefix();
+      const timeline = new RedisTimelineStore(a, { prefix });
+      const alerts = new RedisAlertStore(a, { prefix });
+      const sent: Notification[] = [];
+      const queue: AlertQueue = {
+        enqueue: async (n: Notification) => { if (!sent.some((x) => x.key === n.key)) sent.push(n); },
+        drain: async () => 0,
+      } as unknown as AlertQueue;
+      const pipeline = buildPipeline({ timeline, alerts, deadLetters: new RedisDeadLetterStore(a, { prefix }), queue }, DEFAULT_PROFILE, pino({ level: 'silent' }), () => new Date('2025-03-10T00:00:00Z'));
+      const steps = [cidp('20250301'), plt('20250302', 520)].map((st) => (st as { text: string }).text);
+      const raw = (text: string) => ({ text, bytes: Buffer.from(text), origin: 'test', receivedAt: '2025-03-10T00:00:00.000Z' });
+      await pipeline.handle(raw(steps[0] as string));
+      // the platelet message reached the store, the instance died before re-evaluating
+      const second = parseMessage(steps[1] as string);
+      await timeline.apply({ sendingFacility: second.sendingFacility, controlId: second.controlId }, extractEffects(second, compileProfile(DEFAULT_PROFILE), '2025-03-10T00:00:00.000Z'));
+      expect(sent).toEqual([]);
+      const again = await pipeline.handle(raw(steps[1] as string));
+      expect(again).toMatchObject({ status: 'accepted', duplicate: true });
+      expect(sent.map((n) => `${n.tier}@${n.episode}`)).toEqual(['screening-gap@1']);
+      expect((await alerts.get('HOSPA|P100', RULE_ID))?.tier).toBe('screening-gap');
+      await pipeline.handle(raw(steps[1] as string));
+      expect(sent).toHaveLength(1);
+    });
+
+    it('sends the notification the first delivery wrote in the alert but never queued', async () => {
+      const prefix = freshPrefix();
+      const timeline = new RedisTimelineStore(a, { prefix });
+      const alerts = new RedisAlertStore(a, { prefix });
+      const deadLetters = new RedisDeadLetterStore(a, { prefix });
+      const sent: Notification[] = [];
+      const queue = { enqueue: async (n: Notification) => { if (!sent.some((x) => x.key === n.key)) sent.push(n); }, drain: async () => 0 } as unknown as AlertQueue;
+      const dying = { enqueue: async () => { throw new Error('killed'); }, drain: async () => 0 } as unknown as AlertQueue;
+      const now = (): Date => new Date('2025-03-10T00:00:00Z');
+      const log = pino({ level: 'silent' });
+      const steps = [cidp('20250301'), plt('20250302', 520)].map((st) => (st as { text: string }).text);
+      const raw = (text: string) => ({ text, bytes: Buffer.from(text), origin: 'test', receivedAt: '2025-03-10T00:00:00.000Z' });
+      await buildPipeline({ timeline, alerts, deadLetters, queue }, DEFAULT_PROFILE, log, now).handle(raw(steps[0] as string));
+      // the alert is written, the instance dies before its notification is queued
+      await expect(buildPipeline({ timeline, alerts, deadLetters, queue: dying }, DEFAULT_PROFILE, log, now).handle(raw(steps[1] as string))).rejects.toThrow('killed');
+      expect((await alerts.get('HOSPA|P100', RULE_ID))?.notifiedTiers).toEqual(['screening-gap']);
+      expect(sent).toEqual([]);
+      const pipeline = buildPipeline({ timeline, alerts, deadLetters, queue }, DEFAULT_PROFILE, log, now);
+      expect(await pipeline.handle(raw(steps[1] as string))).toMatchObject({ duplicate: true });
+      expect(sent.map((n) => `${n.tier}@${n.episode}:${n.event}`)).toEqual(['screening-gap@1:created']);
     });
   });
 
