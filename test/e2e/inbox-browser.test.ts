@@ -65,7 +65,7 @@ describe.skipIf(!hasBrowser)('when a clinician uses the inbox in Chromium', () =
       const notification = { key: notificationKey(alert.id, alert.episode, alert.tier), alertId: alert.id, episode: alert.episode, patientKey: alert.patientKey, tier: alert.tier, event: 'created' as const, createdAt: alert.updatedAt };
       await inbox.deliver({ notification, alert, recipient: { kind: 'pool', id: 'neuromuscular', display: 'Neuromuscular team' } });
     }
-    const admin = new UserAdmin({ ...stores, clock, operator: 'test-operator' });
+    const admin = new UserAdmin({ ...stores, clock, operator: 'test-operator', passwordCost: { N: 2 ** 12, r: 8, p: 1 } });
     await admin.add({ username: 'drneuro', displayName: 'Dr Neuro (synthetic)', role: 'clinician', pools: ['neuromuscular'], password: PASSWORD });
     await admin.add({ username: 'auditor1', displayName: 'Auditor (synthetic)', role: 'auditor', password: PASSWORD });
     app = await buildInboxServer({

@@ -14,6 +14,7 @@ import { syntheticAlert } from './alert-fixture.js';
 
 /** Synthetic accounts; one password for all (at least 12 characters). */
 export const PASSWORD = 'synthetic-passphrase-1';
+export const TEST_SCRYPT_COST = { N: 2 ** 12, r: 8, p: 1 };
 /** the rule id the service stores alerts under (the CDS Hooks lookup reads it) */
 export const ROUTED = syntheticAlert({ rule: RULE_ID });
 export const OTHER = syntheticAlert({ rule: RULE_ID, id: '9a7b6c5d-4e3f-4a2b-8c1d-0e9f8a7b6c5d', patientKey: 'SYNTH-HOSP|P000999', tier: 'screening-gap', notifiedTiers: ['screening-gap'] });
@@ -32,7 +33,8 @@ export interface Harness {
 export async function inboxHarness(stores: InboxStores, alerts: AlertStore, extra: Partial<InboxServerOptions> = {}): Promise<Harness> {
   const now = { value: new Date('2025-02-05T09:01:00.000Z') };
   const clock = (): Date => now.value;
-  const admin = new UserAdmin({ ...stores, clock, operator: 'test-operator' });
+  // cheap hashes for the test accounts (the default cost is for production: tests log in hundreds of times)
+  const admin = new UserAdmin({ ...stores, clock, operator: 'test-operator', passwordCost: TEST_SCRYPT_COST });
   await admin.add({ username: 'drneuro', displayName: 'Dr Neuro (synthetic)', role: 'clinician', pools: ['neuromuscular'], providerIds: ['D100'], password: PASSWORD });
   await admin.add({ username: 'drother', displayName: 'Dr Other (synthetic)', role: 'clinician', providerIds: ['D999'], password: PASSWORD });
   await admin.add({ username: 'reviewer1', displayName: 'Reviewer (synthetic)', role: 'reviewer', password: PASSWORD });

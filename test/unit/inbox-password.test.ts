@@ -5,7 +5,7 @@ import { can } from '../../src/inbox/auth/role.js';
 describe('passwords', () => {
   it('are stored as scrypt with their parameters and verify only the right password', async () => {
     const stored = await hashPassword('correct horse battery');
-    expect(stored).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(stored).toMatch(/^scrypt\$32768\$8\$3\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(await verifyPassword('correct horse battery', stored)).toBe(true);
     expect(await verifyPassword('correct horse batterY', stored)).toBe(false);
     expect(await hashPassword('correct horse battery')).not.toBe(stored);

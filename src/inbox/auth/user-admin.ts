@@ -4,7 +4,7 @@ import type { AuditAction, AuditLog } from '../store/audit.store.js';
 import type { SessionStore } from '../store/session.store.js';
 import type { ApiToken, TokenStore } from '../store/token.store.js';
 import { User, type UserStore } from '../store/user.store.js';
-import { hashPassword, passwordProblem } from './password.js';
+import { hashPassword, passwordProblem, type ScryptCost } from './password.js';
 import { randomSecret, secretDigest } from './secrets.js';
 
 export interface NewUser {
@@ -27,7 +27,7 @@ const TOKEN_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
  * every token check reads the account.
  */
 export class UserAdmin {
-  constructor(private readonly deps: { users: UserStore; sessions: SessionStore; tokens: TokenStore; audit: AuditLog; clock: () => Date; operator: string }) {}
+  constructor(private readonly deps: { users: UserStore; sessions: SessionStore; tokens: TokenStore; audit: AuditLog; clock: () => Date; operator: string; passwordCost?: ScryptCost }) {}
 
   async add(input: NewUser): Promise<User> {
     const at = this.now();
@@ -37,7 +37,7 @@ export class UserAdmin {
     }
     const parsed = User.safeParse({ ...input, providerIds: input.providerIds ?? [], pools: input.pools ?? [], disabled: false, createdAt: at, updatedAt: at });
     if (!parsed.success) throw new UserAdminError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+    const passwordHash = input.password === undefined ? null : await hashPassword(input.password, this.deps.passwordCost);
     if (!(await this.deps.users.add({ ...parsed.data, passwordHash }))) throw new UserAdminError(`the account ${parsed.data.username} exists already`);
     await this.audit('user-add', parsed.data.username, `role=${parsed.data.role}`);
     return parsed.data;
@@ -52,7 +52,7 @@ export class UserAdmin {
   async setPassword(username: string, password: string): Promise<void> {
     const problem = passwordProblem(password);
     if (problem) throw new UserAdminError(problem);
-    if (!(await this.deps.users.setPassword(username, await hashPassword(password), this.now()))) throw new UserAdminError(`no account ${username}`);
+    if (!(await this.deps.users.setPassword(username, await hashPassword(password, this.deps.passwordCost), this.now()))) throw new UserAdminError(`no account ${username}`);
     await this.deps.sessions.deleteForUser(username);
     await this.audit('password-set', username, '');
   }

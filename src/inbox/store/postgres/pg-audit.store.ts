@@ -1,20 +1,7 @@
 import type { Pool } from 'pg';
-import { AuditEntry, type AuditLog, type AuditQuery, type NewAuditEntry } from '../audit.store.js';
-import { isoOf } from './pg-schema.js';
+import type { AuditEntry, AuditLog, AuditQuery, NewAuditEntry } from '../audit.store.js';
+import { auditEntryOfRow, type AuditRow } from '../rows.js';
 
-interface Row {
-  seq: string;
-  at: Date;
-  actor: string;
-  role: string | null;
-  action: string;
-  outcome: string;
-  alert_id: string | null;
-  alert_version: number | null;
-  ip: string | null;
-  via: string;
-  detail: string;
-}
 
 /**
  * The audit trail in PostgreSQL. Sequence numbers are handed out at insert, so under concurrent
@@ -34,16 +21,13 @@ export class PgAuditLog implements AuditLog {
   }
 
   async list(q: AuditQuery): Promise<AuditEntry[]> {
-    const r = await this.pool.query<Row>(
+    const r = await this.pool.query<AuditRow>(
       `SELECT * FROM ${this.s}.inbox_audit
        WHERE seq > $1 AND ($2::text IS NULL OR alert_id = $2) AND ($3::text IS NULL OR actor = $3)
          AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
        ORDER BY seq ${q.newestFirst ? 'DESC' : 'ASC'} LIMIT $6`,
       [q.afterSeq ?? 0, q.alertId ?? null, q.actor ?? null, q.from ?? null, q.to ?? null, q.limit],
     );
-    return r.rows.map((row) => AuditEntry.parse({
-      seq: Number(row.seq), at: isoOf(row.at), actor: row.actor, role: row.role, action: row.action, outcome: row.outcome,
-      alertId: row.alert_id, alertVersion: row.alert_version, ip: row.ip, via: row.via, detail: row.detail,
-    }));
+    return r.rows.map(auditEntryOfRow);
   }
 }

@@ -1,17 +1,8 @@
 import type { Pool } from 'pg';
-import { Recipient, recipientKey } from '../../../domain/recipient.js';
-import { Tier } from '../../../domain/tier.js';
+import { recipientKey } from '../../../domain/recipient.js';
 import type { InboxItem, InboxItemStore } from '../inbox-item.store.js';
-import { isoOf } from './pg-schema.js';
+import { itemOfRow, type ItemRow } from '../rows.js';
 
-interface Row {
-  alert_id: string;
-  recipient: unknown;
-  notification_key: string;
-  tier: string;
-  first_delivered_at: Date;
-  last_delivered_at: Date;
-}
 
 export class PgInboxItemStore implements InboxItemStore {
   constructor(private readonly pool: Pool, private readonly s: string) {}
@@ -41,14 +32,7 @@ export class PgInboxItemStore implements InboxItemStore {
   }
 
   async recipientsOf(alertId: string): Promise<InboxItem[]> {
-    const r = await this.pool.query<Row>(`SELECT * FROM ${this.s}.inbox_items WHERE alert_id = $1 ORDER BY first_delivered_at, recipient_key`, [alertId]);
-    return r.rows.map((row) => ({
-      alertId: row.alert_id,
-      recipient: Recipient.parse(row.recipient),
-      notificationKey: row.notification_key,
-      tier: Tier.parse(row.tier),
-      firstDeliveredAt: isoOf(row.first_delivered_at),
-      lastDeliveredAt: isoOf(row.last_delivered_at),
-    }));
+    const r = await this.pool.query<ItemRow>(`SELECT * FROM ${this.s}.inbox_items WHERE alert_id = $1 ORDER BY first_delivered_at, recipient_key`, [alertId]);
+    return r.rows.map(itemOfRow);
   }
 }

@@ -57,13 +57,3 @@ export async function migrate(client: PoolClient, schema: string): Promise<void>
     throw err;
   }
 }
-
-/** timestamptz → the ISO strings the rest of the code uses (null stays null). */
-export function iso(v: Date | string | null): string | null {
-  if (v === null) return null;
-  return (v instanceof Date ? v : new Date(v)).toISOString();
-}
-
-export function isoOf(v: Date | string): string {
-  return (v instanceof Date ? v : new Date(v)).toISOString();
-}

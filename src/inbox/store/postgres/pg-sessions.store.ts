@@ -1,16 +1,7 @@
 import type { Pool } from 'pg';
 import type { Session, SessionStore } from '../session.store.js';
-import { isoOf } from './pg-schema.js';
+import { sessionOfRow, type SessionRow } from '../rows.js';
 
-interface Row {
-  id_digest: string;
-  username: string;
-  csrf_token: string;
-  created_at: Date;
-  last_seen_at: Date;
-  expires_at: Date;
-  ip: string;
-}
 
 export class PgSessionStore implements SessionStore {
   constructor(private readonly pool: Pool, private readonly s: string) {}
@@ -20,8 +11,8 @@ export class PgSessionStore implements SessionStore {
   }
 
   async get(idDigest: string): Promise<Session | null> {
-    const r = (await this.pool.query<Row>(`SELECT * FROM ${this.s}.inbox_sessions WHERE id_digest = $1`, [idDigest])).rows[0];
-    return r ? { idDigest: r.id_digest, username: r.username, csrfToken: r.csrf_token, createdAt: isoOf(r.created_at), lastSeenAt: isoOf(r.last_seen_at), expiresAt: isoOf(r.expires_at), ip: r.ip } : null;
+    const r = (await this.pool.query<SessionRow>(`SELECT * FROM ${this.s}.inbox_sessions WHERE id_digest = $1`, [idDigest])).rows[0];
+    return r ? sessionOfRow(r) : null;
   }
 
   async touch(idDigest: string, at: string): Promise<void> {

@@ -1,17 +1,7 @@
 import type { Pool } from 'pg';
 import type { ApiToken, TokenStore } from '../token.store.js';
-import { iso, isoOf } from './pg-schema.js';
+import { tokenOfRow, type TokenRow } from '../rows.js';
 
-interface Row {
-  id: string;
-  username: string;
-  label: string;
-  digest: string;
-  created_at: Date;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
-}
 
 export class PgTokenStore implements TokenStore {
   constructor(private readonly pool: Pool, private readonly s: string) {}
@@ -21,13 +11,13 @@ export class PgTokenStore implements TokenStore {
   }
 
   async get(id: string): Promise<ApiToken | null> {
-    const r = (await this.pool.query<Row>(`SELECT * FROM ${this.s}.inbox_tokens WHERE id = $1`, [id])).rows[0];
-    return r ? tokenOf(r) : null;
+    const r = (await this.pool.query<TokenRow>(`SELECT * FROM ${this.s}.inbox_tokens WHERE id = $1`, [id])).rows[0];
+    return r ? tokenOfRow(r) : null;
   }
 
   async list(username?: string): Promise<ApiToken[]> {
-    const r = await this.pool.query<Row>(`SELECT * FROM ${this.s}.inbox_tokens WHERE ($1::text IS NULL OR username = $1) ORDER BY created_at, id`, [username ?? null]);
-    return r.rows.map(tokenOf);
+    const r = await this.pool.query<TokenRow>(`SELECT * FROM ${this.s}.inbox_tokens WHERE ($1::text IS NULL OR username = $1) ORDER BY created_at, id`, [username ?? null]);
+    return r.rows.map(tokenOfRow);
   }
 
   async revoke(id: string, at: string): Promise<boolean> {
@@ -37,8 +27,4 @@ export class PgTokenStore implements TokenStore {
   async touch(id: string, at: string): Promise<void> {
     await this.pool.query(`UPDATE ${this.s}.inbox_tokens SET last_used_at = $1 WHERE id = $2`, [at, id]);
   }
-}
-
-function tokenOf(r: Row): ApiToken {
-  return { id: r.id, username: r.username, label: r.label, digest: r.digest, createdAt: isoOf(r.created_at), expiresAt: iso(r.expires_at), revokedAt: iso(r.revoked_at), lastUsedAt: iso(r.last_used_at) };
 }

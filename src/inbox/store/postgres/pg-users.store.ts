@@ -1,19 +1,7 @@
 import type { Pool } from 'pg';
-import { Role } from '../../auth/role.js';
 import type { User, UserRecord, UserStore } from '../user.store.js';
-import { isoOf } from './pg-schema.js';
+import { userOfRow, type UserRow } from '../rows.js';
 
-interface Row {
-  username: string;
-  display_name: string;
-  role: string;
-  provider_ids: string[];
-  pools: string[];
-  disabled: boolean;
-  password_hash: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
 
 export class PgUserStore implements UserStore {
   constructor(private readonly pool: Pool, private readonly s: string) {}
@@ -27,15 +15,15 @@ export class PgUserStore implements UserStore {
   }
 
   async get(username: string): Promise<UserRecord | null> {
-    const r = await this.pool.query<Row>(`SELECT * FROM ${this.s}.inbox_users WHERE username = $1`, [username]);
+    const r = await this.pool.query<UserRow>(`SELECT * FROM ${this.s}.inbox_users WHERE username = $1`, [username]);
     const row = r.rows[0];
-    return row ? recordOf(row) : null;
+    return row ? userOfRow(row) : null;
   }
 
   async list(): Promise<User[]> {
-    const r = await this.pool.query<Row>(`SELECT * FROM ${this.s}.inbox_users ORDER BY username`);
+    const r = await this.pool.query<UserRow>(`SELECT * FROM ${this.s}.inbox_users ORDER BY username`);
     return r.rows.map((row) => {
-      const { passwordHash: _p, ...user } = recordOf(row);
+      const { passwordHash: _p, ...user } = userOfRow(row);
       return user;
     });
   }
@@ -49,18 +37,4 @@ export class PgUserStore implements UserStore {
     const r = await this.pool.query(`UPDATE ${this.s}.inbox_users SET password_hash = $1, updated_at = $2 WHERE username = $3`, [passwordHash, at, username]);
     return r.rowCount === 1;
   }
-}
-
-function recordOf(r: Row): UserRecord {
-  return {
-    username: r.username,
-    displayName: r.display_name,
-    role: Role.parse(r.role),
-    providerIds: r.provider_ids,
-    pools: r.pools,
-    disabled: r.disabled,
-    passwordHash: r.password_hash,
-    createdAt: isoOf(r.created_at),
-    updatedAt: isoOf(r.updated_at),
-  };
 }

@@ -1,19 +1,7 @@
-import { AuditEntry, type AuditLog, type AuditQuery, type NewAuditEntry } from '../audit.store.js';
+import type { AuditEntry, AuditLog, AuditQuery, NewAuditEntry } from '../audit.store.js';
+import { auditEntryOfRow, type AuditRow } from '../rows.js';
 import { committed, type SqliteHandle } from './sqlite-handle.js';
 
-interface Row {
-  seq: number;
-  at: string;
-  actor: string;
-  role: string | null;
-  action: string;
-  outcome: string;
-  alert_id: string | null;
-  alert_version: number | null;
-  ip: string | null;
-  via: string;
-  detail: string;
-}
 
 export class SqliteAuditLog implements AuditLog {
   constructor(private readonly sql: SqliteHandle) {}
@@ -29,10 +17,7 @@ export class SqliteAuditLog implements AuditLog {
     const rows = this.sql.db.prepare(`SELECT * FROM inbox_audit
       WHERE seq > @after AND (@alert IS NULL OR alert_id = @alert) AND (@actor IS NULL OR actor = @actor)
         AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
-      ORDER BY seq ${q.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`).all({ after: q.afterSeq ?? 0, alert: q.alertId ?? null, actor: q.actor ?? null, from: q.from ?? null, to: q.to ?? null, limit: q.limit }) as Row[];
-    return rows.map((r) => AuditEntry.parse({
-      seq: r.seq, at: r.at, actor: r.actor, role: r.role, action: r.action, outcome: r.outcome,
-      alertId: r.alert_id, alertVersion: r.alert_version, ip: r.ip, via: r.via, detail: r.detail,
-    }));
+      ORDER BY seq ${q.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`).all({ after: q.afterSeq ?? 0, alert: q.alertId ?? null, actor: q.actor ?? null, from: q.from ?? null, to: q.to ?? null, limit: q.limit }) as AuditRow[];
+    return rows.map(auditEntryOfRow);
   }
 }

@@ -1,16 +1,8 @@
-import { Recipient, recipientKey } from '../../../domain/recipient.js';
-import { Tier } from '../../../domain/tier.js';
+import { recipientKey } from '../../../domain/recipient.js';
 import type { InboxItem, InboxItemStore } from '../inbox-item.store.js';
+import { itemOfRow, type ItemRow } from '../rows.js';
 import { committed, type SqliteHandle } from './sqlite-handle.js';
 
-interface Row {
-  alert_id: string;
-  recipient: string;
-  notification_key: string;
-  tier: string;
-  first_delivered_at: string;
-  last_delivered_at: string;
-}
 
 export class SqliteInboxItemStore implements InboxItemStore {
   constructor(private readonly sql: SqliteHandle) {}
@@ -40,14 +32,7 @@ export class SqliteInboxItemStore implements InboxItemStore {
   }
 
   async recipientsOf(alertId: string): Promise<InboxItem[]> {
-    const rows = this.sql.db.prepare('SELECT * FROM inbox_items WHERE alert_id = ? ORDER BY first_delivered_at, recipient_key').all(alertId) as Row[];
-    return rows.map((r) => ({
-      alertId: r.alert_id,
-      recipient: Recipient.parse(JSON.parse(r.recipient)),
-      notificationKey: r.notification_key,
-      tier: Tier.parse(r.tier),
-      firstDeliveredAt: r.first_delivered_at,
-      lastDeliveredAt: r.last_delivered_at,
-    }));
+    const rows = this.sql.db.prepare('SELECT * FROM inbox_items WHERE alert_id = ? ORDER BY first_delivered_at, recipient_key').all(alertId) as ItemRow[];
+    return rows.map(itemOfRow);
   }
 }

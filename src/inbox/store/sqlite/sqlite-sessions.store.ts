@@ -1,15 +1,7 @@
 import type { Session, SessionStore } from '../session.store.js';
+import { sessionOfRow, type SessionRow } from '../rows.js';
 import { committed, type SqliteHandle } from './sqlite-handle.js';
 
-interface Row {
-  id_digest: string;
-  username: string;
-  csrf_token: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-  ip: string;
-}
 
 export class SqliteSessionStore implements SessionStore {
   constructor(private readonly sql: SqliteHandle) {}
@@ -21,8 +13,8 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async get(idDigest: string): Promise<Session | null> {
-    const r = this.sql.db.prepare('SELECT * FROM inbox_sessions WHERE id_digest = ?').get(idDigest) as Row | undefined;
-    return r ? { idDigest: r.id_digest, username: r.username, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at, ip: r.ip } : null;
+    const r = this.sql.db.prepare('SELECT * FROM inbox_sessions WHERE id_digest = ?').get(idDigest) as SessionRow | undefined;
+    return r ? sessionOfRow(r) : null;
   }
 
   async touch(idDigest: string, at: string): Promise<void> {

@@ -1,16 +1,7 @@
 import type { ApiToken, TokenStore } from '../token.store.js';
+import { tokenOfRow, type TokenRow } from '../rows.js';
 import { committed, type SqliteHandle } from './sqlite-handle.js';
 
-interface Row {
-  id: string;
-  username: string;
-  label: string;
-  digest: string;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
 
 export class SqliteTokenStore implements TokenStore {
   constructor(private readonly sql: SqliteHandle) {}
@@ -22,13 +13,13 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async get(id: string): Promise<ApiToken | null> {
-    const r = this.sql.db.prepare('SELECT * FROM inbox_tokens WHERE id = ?').get(id) as Row | undefined;
-    return r ? tokenOf(r) : null;
+    const r = this.sql.db.prepare('SELECT * FROM inbox_tokens WHERE id = ?').get(id) as TokenRow | undefined;
+    return r ? tokenOfRow(r) : null;
   }
 
   async list(username?: string): Promise<ApiToken[]> {
-    const rows = this.sql.db.prepare('SELECT * FROM inbox_tokens WHERE (@u IS NULL OR username = @u) ORDER BY created_at, id').all({ u: username ?? null }) as Row[];
-    return rows.map(tokenOf);
+    const rows = this.sql.db.prepare('SELECT * FROM inbox_tokens WHERE (@u IS NULL OR username = @u) ORDER BY created_at, id').all({ u: username ?? null }) as TokenRow[];
+    return rows.map(tokenOfRow);
   }
 
   async revoke(id: string, at: string): Promise<boolean> {
@@ -38,8 +29,4 @@ export class SqliteTokenStore implements TokenStore {
   async touch(id: string, at: string): Promise<void> {
     await committed(this.sql, () => this.sql.db.prepare('UPDATE inbox_tokens SET last_used_at = ? WHERE id = ?').run(at, id));
   }
-}
-
-function tokenOf(r: Row): ApiToken {
-  return { id: r.id, username: r.username, label: r.label, digest: r.digest, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at };
 }

@@ -1,18 +1,7 @@
-import { Role } from '../../auth/role.js';
 import type { User, UserRecord, UserStore } from '../user.store.js';
+import { userOfRow, type UserRow } from '../rows.js';
 import { committed, type SqliteHandle } from './sqlite-handle.js';
 
-interface Row {
-  username: string;
-  display_name: string;
-  role: string;
-  provider_ids: string;
-  pools: string;
-  disabled: number;
-  password_hash: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 export class SqliteUserStore implements UserStore {
   constructor(private readonly sql: SqliteHandle) {}
@@ -24,14 +13,14 @@ export class SqliteUserStore implements UserStore {
   }
 
   async get(username: string): Promise<UserRecord | null> {
-    const row = this.sql.db.prepare('SELECT * FROM inbox_users WHERE username = ?').get(username) as Row | undefined;
-    return row ? recordOf(row) : null;
+    const row = this.sql.db.prepare('SELECT * FROM inbox_users WHERE username = ?').get(username) as UserRow | undefined;
+    return row ? userOfRow(row) : null;
   }
 
   async list(): Promise<User[]> {
-    const rows = this.sql.db.prepare('SELECT * FROM inbox_users ORDER BY username').all() as Row[];
+    const rows = this.sql.db.prepare('SELECT * FROM inbox_users ORDER BY username').all() as UserRow[];
     return rows.map((r) => {
-      const { passwordHash: _p, ...user } = recordOf(r);
+      const { passwordHash: _p, ...user } = userOfRow(r);
       return user;
     });
   }
@@ -43,18 +32,4 @@ export class SqliteUserStore implements UserStore {
   async setPassword(username: string, passwordHash: string, at: string): Promise<boolean> {
     return committed(this.sql, () => this.sql.db.prepare('UPDATE inbox_users SET password_hash = ?, updated_at = ? WHERE username = ?').run(passwordHash, at, username).changes === 1);
   }
-}
-
-function recordOf(r: Row): UserRecord {
-  return {
-    username: r.username,
-    displayName: r.display_name,
-    role: Role.parse(r.role),
-    providerIds: JSON.parse(r.provider_ids) as string[],
-    pools: JSON.parse(r.pools) as string[],
-    disabled: r.disabled === 1,
-    passwordHash: r.password_hash,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
 }
