@@ -32,7 +32,9 @@ import { answers } from '../testkit/ports.js';
 import { consumerMeasurement, publishFeed } from './live/consumer-measurements.js';
 import { embeddedServer, listen, LoadClient, mllpMeasurements } from './live/mllp-measurements.js';
 import { nullServer } from './live/null-server.js';
-import { notes, printTargets } from './live/report.js';
+import { fdatasyncLatency } from './live/disk-probe.js';
+import { ms } from './live/meters.js';
+import { disk, notes, printTargets } from './live/report.js';
 import { BROKERS, log, ONLY, PARTITIONS, PAUSE_MS, REDIS_URL, sleep, SYNCHRONOUS } from './live/settings.js';
 
 function kafkaAvailable(): Promise<boolean> {
@@ -48,6 +50,9 @@ async function main(): Promise<void> {
   console.log(`SQLite synchronous=${SYNCHRONOUS}; the server runs on the main thread, the MLLP client and each consumer instance in worker threads`);
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-live-bench-'));
   const client = await LoadClient.start();
+  const sync = await fdatasyncLatency(dir);
+  disk.fdatasync = sync;
+  console.log(`disk: fdatasync of 8 KiB where the databases live: p50 ${ms(sync.p50)} ms, p99 ${ms(sync.p99)} ms, max ${ms(sync.max)} ms (200 samples)`);
   console.log('');
   console.log('| measurement | messages | seconds | messages/s | ACK p50 (ms) | ACK p99 (ms) | ACK max (ms) | CPU busy | target |');
   console.log('|---|---|---|---|---|---|---|---|---|');

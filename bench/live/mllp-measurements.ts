@@ -117,7 +117,7 @@ export async function mllpMeasurements(client: LoadClient, label: string, server
 export async function embeddedServer(dir: string, variant: 'service' | 'inline' = 'service'): Promise<Server> {
   const path = join(dir, `mllp-${randomUUID()}.db`);
   const clock = (): Date => new Date();
-  const state = SYNCHRONOUS === 'NORMAL' ? sqliteState(path, clock, 'NORMAL') : variant === 'inline' ? sqliteState(path, clock, 'FULL') : serviceSqliteState(path, clock);
+  const state = SYNCHRONOUS === 'NORMAL' ? sqliteState(path, clock, 'NORMAL', undefined, false) : variant === 'inline' ? sqliteState(path, clock, 'FULL') : serviceSqliteState(path, clock);
   const pipeline = buildPipeline(state, DEFAULT_PROFILE, log, clock);
   const commitMs: number[] = [];
   const timed: Durable = {

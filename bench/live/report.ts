@@ -16,6 +16,8 @@ export interface Row {
 }
 export const rows: Row[] = [];
 export const notes: string[] = [];
+/** the disk's fdatasync latency, measured at the start (disk-probe.ts) */
+export const disk: { fdatasync?: Latencies } = {};
 
 export function printRow(r: Row): void {
   const l = r.latency;
@@ -35,6 +37,9 @@ export function printTargets(): void {
   const before8 = best('before-saturation', 8);
   const was = (r: Row | undefined): string => (r ? `; before (fsync inside COMMIT): ${Math.round(r.rate)}` : '');
   if (sat8) console.log(`- MLLP embedded, CBC-heavy, acknowledged messages/s at saturation with 8 connections >= 5,000: ${Math.round(sat8.rate)}${beside(sat8)}${was(before8)} -> ${verdict(sat8.rate >= 5000)}`);
+  if (sat8 && disk.fdatasync) {
+    console.log(`  the disk's floor for 8 connections with one message in flight each (an ACK waits for an fdatasync started after its commit): 8 / ${ms(disk.fdatasync.p50)} ms = ${Math.round(8000 / disk.fdatasync.p50)} msg/s at the fdatasync median`);
+  }
   const sat = best('embedded-saturation');
   if (sat && sat !== sat8) console.log(`  best of any connection count: ${Math.round(sat.rate)} (${sat.measurement})`);
   const open = rows.find((r) => r.kind === 'embedded-open');

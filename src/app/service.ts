@@ -59,7 +59,9 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
 
   // the distributed mode keeps users, sessions and the audit trail in PostgreSQL, not in Redis
   let inbox: RunningInbox | undefined;
-  if (config.inbox && (sqlite || config.databaseUrl)) inbox = await startInbox({ config, state, sqlite: sqlite?.db ?? null, profile, log, clock, registry });
+  // the inbox's writes share the database's connection and its durable commit (the WAL's fdatasync)
+  const inboxSqlite = sqlite ? { db: sqlite.db.db, write: () => sqlite.db.write(), flush: () => sqlite.durable.flush() } : null;
+  if (config.inbox && (sqlite || config.databaseUrl)) inbox = await startInbox({ config, state, sqlite: inboxSqlite, profile, log, clock, registry });
   else if (config.inbox) log.warn('inbox off: with --redis-url the inbox needs PostgreSQL for its users, sessions and audit trail (--database-url)');
   // the inbox channel writes into the inbox's own item store, so what it records is what it shows
   const delivery = await buildDelivery({

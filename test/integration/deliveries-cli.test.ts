@@ -6,8 +6,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisState, sqliteState, type ServiceState } from '../../src/app/state.js';
-import { main } from '../../src/cli.js';
-import type { Output } from '../../src/cli/usage.js';
+import { runCli as run } from '../support/cli-run.js';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import type { RoutingProfile } from '../../src/config/profile-routing.schema.js';
 import { createLogger } from '../../src/logger.js';
@@ -28,14 +27,6 @@ import { postgresService, redisService } from '../support/services.js';
 const redis = await redisService();
 const postgres = await postgresService();
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-deliveries-cli-'));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Output = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** A webhook that refuses while `refusing`, and counts what it took. */
 class Switchable implements Notifier {

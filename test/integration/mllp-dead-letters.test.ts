@@ -62,6 +62,38 @@ describe('when peers flood the MLLP port with garbage', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps every kind of reject as a dead letter: nothing read is dropped silently', { timeout: 60_000 }, async () => {
+    const db = join(dir, 'kinds.db');
+    const service = await startServiceProcess(['--db', db, '--max-frame-bytes', '100000']);
+    const raw = (from: string, bytes: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const socket = net.connect({ port: service.mllpPort, host: '127.0.0.1', localAddress: from }, () => {
+          socket.end(Buffer.from(bytes, 'latin1'));
+        });
+        socket.on('data', () => undefined);
+        socket.on('close', () => resolve());
+        socket.on('error', reject);
+      });
+    try {
+      await raw('127.0.0.2', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      await raw('127.0.0.3', `garbage before a frame\x0b${oru().text}\x1c\r`);
+      await raw('127.0.0.4', `\x0bMSH|^~\\&|abandoned\x0b${oru().text}\x1c\r`);
+      await raw('127.0.0.5', '\x0bMSH|^~\\&|cut off by the close');
+      await raw('127.0.0.6', '\x0b\r\n\x1c\r');
+      await raw('127.0.0.7', `\x0b${oru().text}\rNTE|1||${'z'.repeat(200_000)}\x1c\r`);
+      await raw('127.0.0.8', '\x0bNOT HL7 AT ALL\x1c\r');
+    } finally {
+      await service.stop();
+    }
+    const sqlite = new Database(db, { readonly: true });
+    const rows = sqlite.prepare('SELECT code, origin FROM dead_letters ORDER BY code').all() as { code: string; origin: string }[];
+    sqlite.close();
+    expect(rows.map((r) => r.code)).toEqual([
+      'HL7_EMPTY_INPUT', 'HL7_FRAME_TOO_LARGE', 'HL7_NO_MSH', 'MLLP_ABANDONED_FRAME', 'MLLP_HTTP_REQUEST', 'MLLP_INCOMPLETE_FRAME', 'MLLP_UNFRAMED_BYTES',
+    ]);
+    expect(rows.every((r) => /^mllp:(::ffff:)?127\.0\.0\.\d:\d+$/.test(r.origin))).toBe(true);
+  });
+
   it('keeps the database within its quota, serves a valid sender, and says what is wrong', { timeout: 120_000 }, async () => {
     const db = join(dir, 'state.db');
     const service = await startServiceProcess([
