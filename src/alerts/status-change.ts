@@ -23,6 +23,7 @@ export function statusNotificationOf(before: Alert | null, after: Alert, now: st
     tier: after.tier,
     event: 'status',
     status: after.status,
+    alertVersion: after.version,
     createdAt: now,
   };
 }

@@ -76,6 +76,8 @@ export const Notification = z.object({
   event: z.enum(['created', 'escalated', 'reopened', 'status']),
   /** the alert's status, on `status` notifications */
   status: AlertStatus.optional(),
+  /** the alert version the status change writes, on `status` notifications (delivered once the store has it) */
+  alertVersion: z.number().int().positive().optional(),
   createdAt: z.string(),
 });
 export type Notification = z.infer<typeof Notification>;

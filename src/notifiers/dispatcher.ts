@@ -96,6 +96,10 @@ export class NotificationDispatcher {
       this.log.error({ key: n.key, code: 'DELIVERY_ALERT_MISSING' satisfies ErrorCode }, 'notification of an alert that is not in the store');
       throw new PermanentDeliveryError(`DELIVERY_ALERT_MISSING: alert ${n.alertId} is not in the alert store`);
     }
+    // a status change is enqueued before its write (status-sync.ts): wait for the store to have it
+    if (n.event === 'status' && n.alertVersion !== undefined && alert.version < n.alertVersion) {
+      throw new RetryLaterError(`${n.key}: the alert is at version ${alert.version}, the status change writes ${n.alertVersion}`);
+    }
     let records = await ledger.ofNotification(n.key);
     if (records.length === 0) {
       const routes = await this.routesOf(n, alert);

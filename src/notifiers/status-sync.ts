@@ -14,6 +14,13 @@ import type { AlertQueue } from './alert-queue.js';
  * The alert before the write is read first: `replace` succeeds only if the stored version is
  * still `expectedVersion`, and versions only grow, so the alert read with that version is the
  * one replaced.
+ *
+ * The notification is enqueued BEFORE the write, so a crash between the two loses nothing: the
+ * write is done again (the message is re-delivered, the clinician acts again) and makes the same
+ * key, which the queue ignores. It carries the version it announces; the dispatcher delivers it
+ * once the store has that version (until then it is retried), and always sends the alert as it
+ * is then. A write that loses its compare-and-set leaves a notification for a version another
+ * writer made: delivering the current state to the channels that hold it is harmless.
  */
 export function withStatusSync(alerts: AlertStore, queue: Pick<AlertQueue, 'enqueue'>, clock: () => Date = () => new Date()): AlertStore {
   return {
@@ -24,10 +31,9 @@ export function withStatusSync(alerts: AlertStore, queue: Pick<AlertQueue, 'enqu
     rekey: (alert: Alert, survivor: PatientKey) => alerts.rekey(alert, survivor),
     async replace(alert: Alert, expectedVersion: number | null): Promise<boolean> {
       const before = expectedVersion === null ? null : await alerts.get(alert.patientKey, alert.rule);
-      if (!(await alerts.replace(alert, expectedVersion))) return false;
       const notification = before?.version === expectedVersion ? statusNotificationOf(before, alert, clock().toISOString()) : null;
       if (notification) await queue.enqueue(notification);
-      return true;
+      return alerts.replace(alert, expectedVersion);
     },
   };
 }

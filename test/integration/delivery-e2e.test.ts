@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notification } from '../../src/domain/alert.js';
 import { generateFeed } from '../../src/generate/synthetic-feed.js';
 import { MllpClient } from '../../src/transport/mllp-client.js';
+import { parseMessage } from '../../src/hl7/parse.js';
+import { field } from '../../src/hl7/message.js';
 import { LoopbackFhirServer } from '../support/fhir-server.js';
+import { LoopbackMllpPeer } from '../support/mllp-peer.js';
 import { killServiceProcesses, startServiceProcess, until, type ServiceProcess } from '../support/service-process.js';
 import { LoopbackWebhookReceiver, loadDocumentedVerifier } from '../support/webhook-receiver.js';
 import { deleteByPrefix } from '../../testkit/redis.js';
@@ -124,6 +127,7 @@ describe.each([embedded, distributed])('when a generated feed runs through the s
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-delivery-'));
   let webhook: LoopbackWebhookReceiver;
   const fhir = new LoopbackFhirServer();
+  const hl7 = new LoopbackMllpPeer();
   let service: ServiceProcess;
   let notified: Notification[] = [];
   let statusChanges: Notification[] = [];
@@ -135,6 +139,7 @@ describe.each([embedded, distributed])('when a generated feed runs through the s
     webhook = new LoopbackWebhookReceiver(SECRET, await loadDocumentedVerifier());
     const webhookUrl = await webhook.start();
     const fhirUrl = await fhir.start();
+    const hl7Port = await hl7.start();
     writeFileSync(join(dir, 'profile.yaml'), [
       'profileVersion: e2e-delivery-1',
       'routing:',
@@ -142,10 +147,12 @@ describe.each([embedded, distributed])('when a generated feed runs through the s
       '  rules:',
       '    - { to: [ordering-provider, attending], tiers: [screening-gap, workup-recommended, criteria-met], channels: [inbox] }',
       '    - { to: [pool:haematology], tiers: [screening-gap, workup-recommended, criteria-met], channels: [webhook, fhir] }',
+      '    - { to: [pool:haematology], tiers: [criteria-met], channels: [hl7-v2] }',
     ].join('\n'));
     writeFileSync(join(dir, 'channels.json'), JSON.stringify({
       webhook: { url: webhookUrl, secret: SECRET },
       fhir: { baseUrl: fhirUrl, patientSystems: { SYNTH: 'urn:oid:2.999.1', SYNTHREF: 'urn:oid:2.999.2' } },
+      'hl7-v2': { host: '127.0.0.1', port: hl7Port, receivingApplication: 'SYNTHEHR', receivingFacility: 'SYNTHHOSP' },
     }));
     service = await startServiceProcess([...mode.args(dir), '--profile', join(dir, 'profile.yaml'), '--channels', join(dir, 'channels.json')]);
     const client = await MllpClient.connect({ host: '127.0.0.1', port: service.mllpPort, ackTimeoutMs: 30_000 });
@@ -167,6 +174,7 @@ describe.each([embedded, distributed])('when a generated feed runs through the s
     await killServiceProcesses();
     await webhook?.stop();
     await fhir.stop();
+    await hl7.stop();
     await mode.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -184,6 +192,16 @@ describe.each([embedded, distributed])('when a generated feed runs through the s
     expect(new Set(bodies.map((b) => `${b.notification.alertId}|${b.notification.episode}|${b.notification.tier}`)).size).toBe(notified.length);
     expect(new Set(bodies.map((b) => b.recipient.id))).toEqual(new Set(['haematology']));
     expect(bodies.every((b) => b.notification.event !== 'status')).toBe(true);
+  });
+
+  it.skipIf(!mode.available)('sends each criteria-met notification to the HL7 v2 peer once, as an MDM^T02 document', () => {
+    const criteriaMet = notified.filter((n) => n.tier === 'criteria-met');
+    expect(criteriaMet.length).toBeGreaterThan(0);
+    const messages = hl7.received.map((t) => parseMessage(t));
+    expect(messages.every((m) => m.type === 'MDM' && m.trigger === 'T02')).toBe(true);
+    expect(new Set(messages.map((m) => m.controlId)).size).toBe(messages.length);
+    const documents = messages.map((m) => field(m.segments.find((x) => x.id === 'TXA')!, 12)).sort();
+    expect(documents).toEqual(criteriaMet.map((n) => `${n.alertId}.${n.episode}.criteria-met`).sort());
   });
 
   it.skipIf(!mode.available)('files one DetectedIssue per alert episode on the FHIR server, cancelled for withdrawn alerts', () => {
@@ -205,6 +223,7 @@ describe.each([embedded, distributed])('when a generated feed runs through the s
       expect(of.filter((d) => d.channel === 'webhook')).toHaveLength(1);
       expect(of.filter((d) => d.channel === 'fhir')).toHaveLength(1);
       expect(of.filter((d) => d.channel === 'inbox').length).toBeGreaterThan(0);
+      expect(of.filter((d) => d.channel === 'hl7-v2')).toHaveLength(n.tier === 'criteria-met' ? 1 : 0);
     }
     const inboxRecipients = deliveries.filter((d) => d.channel === 'inbox').map((d) => (JSON.parse(d.recipient) as { kind: string }).kind);
     expect(inboxRecipients).toContain('ordering-provider');

@@ -246,6 +246,24 @@ describe('status sync', () => {
     expect(fhir.received[1]?.notification.key).toBe(`${alert.id}|1|status|${acked.version}`);
   });
 
+  it('enqueues the status change before its write, and delivers it once the store has that version (a crash between them loses nothing)', async () => {
+    const fhir = new ScriptedNotifier('fhir', [], true);
+    const s = setup([new ScriptedNotifier('inbox'), new ScriptedNotifier('webhook'), fhir]);
+    const alert = await stored(s);
+    await s.dispatcher.drain();
+    const acked = acknowledge(alert, '2025-03-01T11:00:00.000Z', 'dr.test');
+    // the status notification is queued, then the process dies before the alert is written
+    const failing = { ...s.alerts, replace: async () => { throw new Error('killed'); } } as unknown as SqliteAlertStore;
+    failing.get = s.alerts.get.bind(s.alerts);
+    await expect(withStatusSync(failing, s.queue, () => s.clock.now).replace(acked, alert.version)).rejects.toThrow('killed');
+    expect(await s.dispatcher.drain()).toBe(0);
+    expect(fhir.received).toHaveLength(1); // not yet: the store is still at the old version
+    // the write is done again (the clinician acts again): same key, and now the store has it
+    expect(await withStatusSync(s.alerts, s.queue, () => s.clock.now).replace(acked, alert.version)).toBe(true);
+    expect(await later(s)).toBe(1);
+    expect(fhir.received.map((d) => [d.notification.event, d.alert.status])).toEqual([['created', 'open'], ['status', 'acknowledged']]);
+  });
+
   it('sends no status notification for a write that tells a tier (created, escalated, reopened) or keeps the status', async () => {
     const s = setup([new ScriptedNotifier('fhir', [], true)]);
     const synced = withStatusSync(s.alerts, s.queue, () => s.clock.now);

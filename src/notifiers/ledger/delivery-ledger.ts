@@ -113,3 +113,40 @@ export function plannedRecord(n: Notification, route: Route, now: string): Deliv
 
 /** Error texts are kept short: the ledger is an operator's list, the detail is in the log. */
 export const MAX_ERROR_CHARS = 500;
+
+/** The ledger's columns, the same in both adapters (snake case, in this order). */
+export const LEDGER_COLUMNS = 'id, notification_key, seq, alert_id, episode, tier, event, channel, recipient, status, attempts, last_error_code, last_error, receipt, created_at, updated_at, delivered_at';
+
+/**
+ * A ledger row as a driver returns it: SQLite gives the recipient as JSON text and times as ISO
+ * text, PostgreSQL gives jsonb as an object and timestamptz as a Date.
+ */
+export interface LedgerRow {
+  id: string; notification_key: string; seq: number; alert_id: string; episode: number; tier: string; event: string;
+  channel: string; recipient: string | Recipient; status: string; attempts: number;
+  last_error_code: string | null; last_error: string | null; receipt: string | null;
+  created_at: string | Date; updated_at: string | Date; delivered_at: string | Date | null;
+}
+
+/** One row mapper for both adapters. The rows are the ledger's own writes: read, not re-validated. */
+export function recordFromRow(row: LedgerRow): DeliveryRecord {
+  const iso = (t: string | Date): string => (typeof t === 'string' ? t : t.toISOString());
+  return {
+    id: row.id,
+    notificationKey: row.notification_key,
+    alertId: row.alert_id,
+    episode: row.episode,
+    tier: row.tier as DeliveryRecord['tier'],
+    event: row.event as DeliveryRecord['event'],
+    channel: row.channel,
+    recipient: typeof row.recipient === 'string' ? (JSON.parse(row.recipient) as Recipient) : row.recipient,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts,
+    lastErrorCode: row.last_error_code as DeliveryRecord['lastErrorCode'],
+    lastError: row.last_error,
+    receipt: row.receipt,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    deliveredAt: row.delivered_at === null ? null : iso(row.delivered_at),
+  };
+}

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Notification } from '../../domain/alert.js';
 import type { Route } from '../routing.js';
 import {
-  MAX_ERROR_CHARS, plannedRecord,
+  LEDGER_COLUMNS, MAX_ERROR_CHARS, plannedRecord, recordFromRow, type LedgerRow,
   type AttemptOutcome, type DeliveryCount, type DeliveryFilter, type DeliveryLedger, type DeliveryRecord, type DeliveryStatus,
 } from './delivery-ledger.js';
 
@@ -15,13 +15,9 @@ export interface PostgresLedgerOptions {
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
-interface Row {
-  id: string; notification_key: string; seq: number; alert_id: string; episode: number; tier: string; event: string;
-  channel: string; recipient: DeliveryRecord['recipient']; status: string; attempts: number; last_error_code: string | null; last_error: string | null;
-  receipt: string | null; created_at: Date; updated_at: Date; delivered_at: Date | null;
-}
+type Row = LedgerRow;
 
-const COLUMNS = 'id, notification_key, seq, alert_id, episode, tier, event, channel, recipient, status, attempts, last_error_code, last_error, receipt, created_at, updated_at, delivered_at';
+const COLUMNS = LEDGER_COLUMNS;
 
 /**
  * The delivery ledger in PostgreSQL (distributed mode): every instance writes the same table, so
@@ -90,17 +86,17 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
 
   async ofNotification(key: string): Promise<DeliveryRecord[]> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE notification_key = $1 ORDER BY seq`, [key]);
-    return rows.map(fromRow);
+    return rows.map(recordFromRow);
   }
 
   async ofEpisode(alertId: string, episode: number): Promise<DeliveryRecord[]> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE alert_id = $1 AND episode = $2 ORDER BY created_at, notification_key, seq`, [alertId, episode]);
-    return rows.map(fromRow);
+    return rows.map(recordFromRow);
   }
 
   async get(id: string): Promise<DeliveryRecord | null> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1`, [id]);
-    return rows[0] ? fromRow(rows[0]) : null;
+    return rows[0] ? recordFromRow(rows[0]) : null;
   }
 
   async record(id: string, outcome: AttemptOutcome, now: string): Promise<boolean> {
@@ -115,14 +111,14 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       `SELECT ${COLUMNS} FROM ${this.table} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2) ORDER BY updated_at DESC, id LIMIT $3`,
       [filter.status ?? null, filter.channel ?? null, filter.limit ?? 100],
     );
-    return rows.map(fromRow);
+    return rows.map(recordFromRow);
   }
 
   async reopen(which: { ids: readonly string[] } | 'all-dead', now: string): Promise<DeliveryRecord[]> {
     const { rows } = which === 'all-dead'
       ? await this.pool.query<Row>(`UPDATE ${this.table} SET status = 'pending', updated_at = $1 WHERE status = 'dead' RETURNING ${COLUMNS}`, [now])
       : await this.pool.query<Row>(`UPDATE ${this.table} SET status = 'pending', updated_at = $1 WHERE status = 'dead' AND id = ANY($2::text[]) RETURNING ${COLUMNS}`, [now, [...which.ids]]);
-    return rows.map(fromRow);
+    return rows.map(recordFromRow);
   }
 
   async counts(): Promise<DeliveryCount[]> {
@@ -143,25 +139,4 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       c.release();
     }
   }
-}
-
-function fromRow(row: Row): DeliveryRecord {
-  return {
-    id: row.id,
-    notificationKey: row.notification_key,
-    alertId: row.alert_id,
-    episode: row.episode,
-    tier: row.tier as DeliveryRecord['tier'],
-    event: row.event as DeliveryRecord['event'],
-    channel: row.channel,
-    recipient: row.recipient,
-    status: row.status as DeliveryStatus,
-    attempts: row.attempts,
-    lastErrorCode: row.last_error_code as DeliveryRecord['lastErrorCode'],
-    lastError: row.last_error,
-    receipt: row.receipt,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    deliveredAt: row.delivered_at ? row.delivered_at.toISOString() : null,
-  };
 }

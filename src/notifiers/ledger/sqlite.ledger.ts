@@ -3,7 +3,7 @@ import type { Notification } from '../../domain/alert.js';
 import type { SqliteDatabase } from '../../store/sqlite-database.js';
 import type { Route } from '../routing.js';
 import {
-  MAX_ERROR_CHARS, plannedRecord,
+  LEDGER_COLUMNS, MAX_ERROR_CHARS, plannedRecord, recordFromRow, type LedgerRow,
   type AttemptOutcome, type DeliveryCount, type DeliveryFilter, type DeliveryLedger, type DeliveryRecord, type DeliveryStatus,
 } from './delivery-ledger.js';
 
@@ -24,13 +24,9 @@ CREATE INDEX IF NOT EXISTS deliveries_by_episode ON deliveries (alert_id, episod
 CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status, updated_at);
 `;
 
-interface Row {
-  id: string; notification_key: string; seq: number; alert_id: string; episode: number; tier: string; event: string;
-  channel: string; recipient: string; status: string; attempts: number; last_error_code: string | null; last_error: string | null;
-  receipt: string | null; created_at: string; updated_at: string; delivered_at: string | null;
-}
+type Row = LedgerRow & { recipient: string; created_at: string; updated_at: string; delivered_at: string | null };
 
-const COLUMNS = 'id, notification_key, seq, alert_id, episode, tier, event, channel, recipient, status, attempts, last_error_code, last_error, receipt, created_at, updated_at, delivered_at';
+const COLUMNS = LEDGER_COLUMNS;
 
 export class SqliteDeliveryLedger implements DeliveryLedger {
   private readonly q: Record<'insert' | 'byKey' | 'byEpisode' | 'byId' | 'delivered' | 'failed', Statement>;
@@ -59,16 +55,16 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
   }
 
   async ofNotification(key: string): Promise<DeliveryRecord[]> {
-    return (this.q.byKey.all(key) as Row[]).map(fromRow);
+    return (this.q.byKey.all(key) as Row[]).map(recordFromRow);
   }
 
   async ofEpisode(alertId: string, episode: number): Promise<DeliveryRecord[]> {
-    return (this.q.byEpisode.all(alertId, episode) as Row[]).map(fromRow);
+    return (this.q.byEpisode.all(alertId, episode) as Row[]).map(recordFromRow);
   }
 
   async get(id: string): Promise<DeliveryRecord | null> {
     const row = this.q.byId.get(id) as Row | undefined;
-    return row ? fromRow(row) : null;
+    return row ? recordFromRow(row) : null;
   }
 
   async record(id: string, outcome: AttemptOutcome, now: string): Promise<boolean> {
@@ -83,7 +79,7 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
     const rows = this.sql.db
       .prepare(`SELECT ${COLUMNS} FROM deliveries WHERE (@status IS NULL OR status = @status) AND (@channel IS NULL OR channel = @channel) ORDER BY updated_at DESC, id LIMIT @limit`)
       .all({ status: filter.status ?? null, channel: filter.channel ?? null, limit: filter.limit ?? 100 }) as Row[];
-    return rows.map(fromRow);
+    return rows.map(recordFromRow);
   }
 
   async reopen(which: { ids: readonly string[] } | 'all-dead', now: string): Promise<DeliveryRecord[]> {
@@ -108,26 +104,5 @@ function toRow(r: DeliveryRecord): Omit<Row, 'seq'> {
     id: r.id, notification_key: r.notificationKey, alert_id: r.alertId, episode: r.episode, tier: r.tier, event: r.event,
     channel: r.channel, recipient: JSON.stringify(r.recipient), status: r.status, attempts: r.attempts,
     last_error_code: r.lastErrorCode, last_error: r.lastError, receipt: r.receipt, created_at: r.createdAt, updated_at: r.updatedAt, delivered_at: r.deliveredAt,
-  };
-}
-
-function fromRow(row: Row): DeliveryRecord {
-  return {
-    id: row.id,
-    notificationKey: row.notification_key,
-    alertId: row.alert_id,
-    episode: row.episode,
-    tier: row.tier as DeliveryRecord['tier'],
-    event: row.event as DeliveryRecord['event'],
-    channel: row.channel,
-    recipient: JSON.parse(row.recipient) as DeliveryRecord['recipient'],
-    status: row.status as DeliveryStatus,
-    attempts: row.attempts,
-    lastErrorCode: row.last_error_code as DeliveryRecord['lastErrorCode'],
-    lastError: row.last_error,
-    receipt: row.receipt,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    deliveredAt: row.delivered_at,
   };
 }
