@@ -33,12 +33,13 @@ export function newAdminToken(): string {
 }
 
 /** The alert actions through the service: the same code path as the CLI's direct one, then the service's commit. */
-export function alertAdmin(deps: { alerts: AlertStore; commit: () => Promise<void>; token: string; clock: () => Date }): AdminHandler {
+export function alertAdmin(deps: { alerts: AlertStore; commit: () => Promise<void>; token: string; clock: () => Date; open?: () => boolean }): AdminHandler {
   const expected = Buffer.from(`Bearer ${deps.token}`);
   return async (req) => {
     if (!isLoopback(req.remoteAddress)) return { status: 403, body: { error: 'the admin endpoint answers loopback only' } };
     const given = Buffer.from(req.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401, body: { error: 'bad or missing admin token' } };
+    if (deps.open && !deps.open()) return { status: 503, body: { error: 'the service is stopping: write directly' } };
     const route = ROUTE.exec(req.path);
     if (!route || req.method !== 'POST') return { status: 404, body: { error: 'not found' } };
     const parsed = AdminActionBody.safeParse(req.body);

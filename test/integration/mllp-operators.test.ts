@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { adminFileOf, readAdminFile } from '../../src/app/admin-endpoint.js';
 import { MllpClient } from '../../testkit/mllp.js';
 import { BIN, killServiceProcesses, REPO_ROOT, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
@@ -59,6 +60,8 @@ describe('when operators act on alerts during MLLP traffic', () => {
   it('answers no message AE and fails no CLI action', { timeout: 180_000 }, async () => {
     const db = join(dir, 'state.db');
     const service: ServiceProcess = await startServiceProcess(['--db', db]);
+    // the CLI finds the running service here and sends its actions through it
+    expect(readAdminFile(db)?.pid).toBe(service.pid);
     try {
       // one alert per patient: a high platelet count and a CIDP diagnosis
       const setup = await MllpClient.connect({ port: service.mllpPort, timeoutMs: 10_000 });
@@ -116,5 +119,7 @@ describe('when operators act on alerts during MLLP traffic', () => {
     } finally {
       await service.stop();
     }
+    // stopped: the CLI writes directly again
+    expect(existsSync(adminFileOf(db))).toBe(false);
   });
 });

@@ -67,3 +67,15 @@ describe('the admin file', () => {
     expect(readAdminFile(join(dir, 'junk.db'))).toBeUndefined();
   });
 });
+
+describe('the admin endpoint of a stopping service', () => {
+  it('answers 503 so that the CLI writes directly', async () => {
+    const db = new SqliteDatabase(':memory:');
+    const alerts = new SqliteAlertStore(db);
+    await alerts.put(syntheticAlert());
+    const admin = alertAdmin({ alerts, commit: () => db.flush(), token: TOKEN, clock: () => new Date('2025-03-01T10:00:00Z'), open: () => false });
+    const res = await admin({ method: 'POST', path: `/admin/alerts/${syntheticAlert().id}/actions`, remoteAddress: '127.0.0.1', authorization: `Bearer ${TOKEN}`, body: { action: { kind: 'acknowledge' } } });
+    expect(res.status).toBe(503);
+    expect((await alerts.getById(syntheticAlert().id))?.status).toBe('open');
+  });
+});
