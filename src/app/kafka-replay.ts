@@ -3,6 +3,7 @@ import type { SiteProfile } from '../config/profile.schema.js';
 import { createKafkajsTransport } from '../consumers/kafka/kafkajs.transport.js';
 import { replayTopic, type KafkaReplaySummary } from '../consumers/kafka/topic-replay.consumer.js';
 import type { Alert } from '../domain/alert.js';
+import { HistoryQueue } from '../notifiers/history.queue.js';
 import { buildPipeline } from './pipeline.js';
 import { openState } from './state.js';
 
@@ -28,7 +29,8 @@ export interface KafkaReplayResult {
 
 /**
  * `replay --from-kafka`: rebuilds SQLite or Redis state from the ingress topic through the same
- * pipeline as the live consumer, drains the notifications it queued, and closes everything.
+ * pipeline as the live consumer (its notifications are not delivered: history is not news), and
+ * closes everything.
  */
 export async function replayFromKafka(config: KafkaReplayConfig): Promise<KafkaReplayResult> {
   const clock = (): Date => new Date();
@@ -36,7 +38,8 @@ export async function replayFromKafka(config: KafkaReplayConfig): Promise<KafkaR
   // a replay can be re-run from the log, so SQLite commits without waiting for fsync
   const state = await openState({ dbPath: config.dbPath, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, clock, synchronous: 'NORMAL' });
   try {
-    const pipeline = buildPipeline(state, config.profile, log, clock);
+    // history is not news: the replay's notifications are counted, never queued (notifiers/history.queue.ts)
+    const pipeline = buildPipeline({ ...state, queue: new HistoryQueue() }, config.profile, log, clock);
     // kafkajs's own retry chatter is silent unless asked for: what ends the replay is reported as its error
     const logLevel = log.isLevelEnabled('info') ? 'warn' : 'nothing';
     const transport = createKafkajsTransport({ brokers: config.brokers, log, clientId: 'poems-sentinel-replay', logLevel });
@@ -49,7 +52,6 @@ export async function replayFromKafka(config: KafkaReplayConfig): Promise<KafkaR
       log,
       ...(config.onProgress ? { onProgress: config.onProgress } : {}),
     });
-    await state.queue.drain(async () => {});
     const alerts = (await state.alerts.list()).sort((x, y) => x.patientKey.localeCompare(y.patientKey));
     return { summary, alerts };
   } finally {

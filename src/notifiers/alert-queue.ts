@@ -21,8 +21,11 @@ export type NotificationHandler = (n: Notification, attempt: QueueAttempt) => Pr
  */
 export interface AlertQueue {
   enqueue(notification: Notification): Promise<void>;
-  /** Starts the long-lived consumer (the outbox poller, the BullMQ worker); `stop` ends it. */
-  start(handle: NotificationHandler): void;
+  /**
+   * Starts the long-lived consumer (the outbox poller, the BullMQ worker); `stop` ends it.
+   * `onError` hears what fails outside a notification's handling (a poll, the Redis connection).
+   */
+  start(handle: NotificationHandler, onError?: (err: unknown) => void): void;
   /**
    * Delivers what is due now through `handle` and resolves once nothing due is left; returns how
    * many notifications were done. Replays, tests and the last pass before shutdown use it.

@@ -54,7 +54,10 @@ export class BullmqAlertQueue implements AlertQueue {
   /** the worker has fetched at least once: "nothing waiting" before that may mean "not promoted yet" */
   private fetched = false;
   private completed = 0;
-  private readonly errors: Error[] = [];
+  /** worker errors so far (Redis gone), and the last: a drain under way ends on a new one */
+  private errorCount = 0;
+  private lastError: Error | undefined;
+  private onError: (err: unknown) => void = () => {};
 
   constructor(options: BullmqAlertQueueOptions) {
     this.opts = {
@@ -89,8 +92,9 @@ export class BullmqAlertQueue implements AlertQueue {
    * Starts the worker (once; later calls only replace the handler, which the worker reads per
    * job). Deliveries run until `stop`.
    */
-  start(handle: NotificationHandler): void {
+  start(handle: NotificationHandler, onError?: (err: unknown) => void): void {
     this.handle = handle;
+    if (onError) this.onError = onError;
     if (this.worker) return;
     const worker = new Worker<Notification>(this.opts.queueName, (job) => this.process(job), {
       connection: this.connectionForWorker(),
@@ -102,7 +106,11 @@ export class BullmqAlertQueue implements AlertQueue {
     worker.on('active', () => { this.fetched = true; });
     worker.on('drained', () => { this.fetched = true; });
     worker.on('completed', () => { this.completed += 1; });
-    worker.on('error', (err) => { this.errors.push(err); });
+    worker.on('error', (err) => {
+      this.errorCount += 1;
+      this.lastError = err;
+      this.onError(err);
+    });
     this.worker = worker;
   }
 
@@ -131,13 +139,13 @@ export class BullmqAlertQueue implements AlertQueue {
   async drain(handle: NotificationHandler): Promise<number> {
     const before = this.completed;
     this.start(handle);
-    const errorsBefore = this.errors.length;
+    const errorsBefore = this.errorCount;
     const retryUntil = Date.now() + this.opts.retryWithinDrainMs;
     // idle twice in a row, a poll apart: a job Redis has just made active reaches the processor
     // (and `inFlight`) a moment later, and must not pass for "nothing to do"
     let idleChecks = 0;
     for (;;) {
-      if (this.errors.length > errorsBefore) throw this.errors[errorsBefore];
+      if (this.errorCount > errorsBefore) throw this.lastError;
       if (this.fetched) {
         const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
         const due = (c.waiting ?? 0) + (c.prioritized ?? 0);

@@ -74,7 +74,7 @@ export class NotificationDispatcher {
 
   /** Starts the queue's long-lived consumer with this dispatcher as its handler. */
   start(): void {
-    this.deps.queue.start(this.handle);
+    this.deps.queue.start(this.handle, (err) => this.log.error({ err }, 'notification queue failed (retried on the next poll)'));
   }
 
   /** Delivers what is due now; resolves when nothing due is left (replay, tests, shutdown). */

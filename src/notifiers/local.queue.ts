@@ -34,13 +34,15 @@ export class LocalAlertQueue implements AlertQueue {
       .run(n.key, JSON.stringify(n), n.createdAt, n.createdAt);
   }
 
-  start(handle: NotificationHandler): void {
+  start(handle: NotificationHandler, onError: (err: unknown) => void = () => {}): void {
     if (this.running) return;
     this.running = true;
     const tick = (): void => {
-      void this.drain(handle).finally(() => {
-        if (this.running) this.timer = setTimeout(tick, this.pollMs);
-      });
+      void this.drain(handle)
+        .catch((err: unknown) => onError(err)) // the database busy or closed: the next poll tries again
+        .finally(() => {
+          if (this.running) this.timer = setTimeout(tick, this.pollMs);
+        });
     };
     this.timer = setTimeout(tick, 0);
   }

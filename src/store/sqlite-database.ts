@@ -57,8 +57,8 @@ export class SqliteDatabase implements Durable {
     this.db.pragma('journal_mode = WAL');
     // FULL: a committed (acknowledged) message survives power loss, not only a process crash.
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.retriable = opts.retriable ?? opts.synchronous === 'NORMAL';
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     // 32 MiB of page cache (default 2 MiB): a group of 2,000 messages dirties pages all over the
     // results table, and spilling them mid-transaction costs more than the memory
     this.db.pragma('cache_size = -32768');

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Output } from '../../src/cli/usage.js';
+import { runCli as run } from '../support/cli-run.js';
 import { deleteByPrefix } from '../../testkit/redis.js';
 import { redisService } from '../support/services.js';
 
@@ -16,14 +15,6 @@ const redis = await redisService();
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-cli-redis-'));
 const prefix = `test:house:cli:${randomUUID()}:`;
 let conn: Redis | undefined;
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Output = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const ORU = [
   'MSH|^~\\&|LAB|SYNTHLAB|SENTINEL|SYNTHHOSP|20250301120000||ORU^R01^ORU_R01|CLIR0001|P|2.5.1',

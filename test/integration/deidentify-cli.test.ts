@@ -2,21 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Output } from '../../src/cli/usage.js';
+import { runCli as run } from '../support/cli-run.js';
 import { REPORT_FILE } from '../../src/deidentify/deidentify-files.js';
 import type { DeidentifyReport } from '../../src/deidentify/report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-deid-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Output = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const KEY = 'cli-test-key-0123456789-abcdefghijkl';
 const ORU = [

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../src/cli/usage.js';
 import { usersCommand } from '../../src/cli/users.command.js';
+import { main } from '../../src/cli.js';
+import { writeFeed } from '../../src/generate/write-feed.js';
 import { InboxHttpClient } from '../support/inbox-http.js';
 import { MllpClient } from '../../testkit/mllp.js';
 import { deleteByPrefix } from '../../testkit/redis.js';
@@ -81,6 +84,48 @@ describe('when `poems-sentinel run` serves the inbox (embedded)', () => {
     expect(metrics).toMatch(/^poems_sentinel_inbox_logins_total\{outcome="ok"\} 1$/m);
     expect((await service.stop()).code).toBe(0);
   }, 60_000);
+});
+
+describe('when a generated feed reaches `poems-sentinel run` over MLLP', () => {
+  it('puts each notified alert in the inboxes routing names, once per recipient, and a clinician sees exactly those', async () => {
+    const db = join(dir, 'routed.db');
+    const feed = join(dir, 'feed.hl7');
+    await writeFeed(feed, { patients: 40, seed: 5 });
+    const service = await startServiceProcess(['--db', db]);
+    const inboxUrl = /^poems-sentinel inbox: (\S+)$/m.exec(service.stdout())?.[1] ?? '';
+    // the generator's ordering provider and attending is XCN-1 D0042 without an assigning
+    // authority; alerts whose evidence names nobody go to the default profile's review pool
+    const accounts = [['drgen', ['--provider-id', '|D0042']], ['drpool', ['--pool', 'poems-review']], ['drnone', ['--provider-id', '|D9999']]] as const;
+    for (const [name, routing] of accounts) {
+      expect(await usersCommand(['add', name, '--role', 'clinician', '--display-name', name, ...routing, '--password-stdin', '--db', db], io(), { readSecret: async () => PASSWORD })).toBe(0);
+    }
+    expect(await main(['replay', feed, '--to-mllp', `127.0.0.1:${service.mllpPort}`], io())).toBe(0);
+
+    // the dispatcher delivers asynchronously: wait until every notified alert has its inbox items
+    const sql = new Database(db, { readonly: true });
+    const routed = await until('an inbox item for every notified alert', () => {
+      const notified = (sql.prepare('SELECT body FROM alerts').all() as { body: string }[]).map((r) => JSON.parse(r.body) as { id: string; notifiedTiers: string[] }).filter((a) => a.notifiedTiers.length > 0);
+      const items = sql.prepare('SELECT alert_id, recipient_key, COUNT(*) AS n FROM inbox_items GROUP BY alert_id, recipient_key').all() as { alert_id: string; recipient_key: string; n: number }[];
+      const withItems = new Set(items.map((i) => i.alert_id));
+      return notified.length > 3 && notified.every((a) => withItems.has(a.id)) ? items : undefined;
+    }, 30_000, 250);
+    sql.close();
+    expect(routed.every((i) => i.n === 1)).toBe(true);
+    const expected = (keys: string[]): string[] => [...new Set(routed.filter((i) => keys.includes(i.recipient_key)).map((i) => i.alert_id))].sort();
+
+    const seen = async (who: string): Promise<string[]> => {
+      const web = new InboxHttpClient(inboxUrl);
+      expect((await web.login(who, PASSWORD)).status).toBe(303);
+      const body = JSON.parse((await web.request('GET', '/api/alerts?status=all', { headers: { accept: 'application/json' } })).text) as { alerts: { alert: { id: string } }[] };
+      return body.alerts.map((r) => r.alert.id).sort();
+    };
+    const gen = await seen('drgen');
+    expect(gen.length).toBeGreaterThan(0);
+    expect(gen).toEqual(expected(['ordering-provider:|D0042', 'attending:|D0042']));
+    expect(await seen('drpool')).toEqual(expected(['pool:poems-review']));
+    expect(await seen('drnone')).toEqual([]);
+    expect((await service.stop()).code).toBe(0);
+  }, 120_000);
 });
 
 const redis = await redisService();

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Output } from '../../src/cli/usage.js';
+import { runCli as run } from '../support/cli-run.js';
 import { expectedOutcomes } from '../../src/generate/synthetic-feed.js';
 import { demoLabels, writeDemo } from '../../src/validate/demo-labels.js';
 import { ValidationReport } from '../../src/validate/report.schema.js';
@@ -11,14 +10,6 @@ import { ValidationReport } from '../../src/validate/report.schema.js';
 const FEED = { patients: 120, seed: 5 };
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-validate-cli-'));
 let paths: { feed: string; labels: string; profileB: string };
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Output = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 beforeAll(async () => {
   paths = await writeDemo(dir, FEED);

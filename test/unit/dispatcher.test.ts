@@ -191,6 +191,27 @@ describe('the notification dispatcher', () => {
     expect(inbox.attempts).toBe(0);
   });
 
+  it('keeps polling after a poll fails (the database busy), and reports the failure', async () => {
+    const inbox = new ScriptedNotifier('inbox');
+    const s = setup([inbox], DEFAULT_PROFILE.routing);
+    await stored(s);
+    await s.sql.flush();
+    // the first poll's own commit (after the dispatcher's) meets SQLITE_BUSY, outside any
+    // notification's handling
+    const flush = s.sql.flush.bind(s.sql);
+    let calls = 0;
+    s.sql.flush = async () => {
+      calls += 1;
+      if (calls === 2) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      await flush();
+    };
+    const failures: unknown[] = [];
+    s.queue.start(async (n, a) => { await s.dispatcher.dispatch(n, a); }, (err) => failures.push(err));
+    for (let i = 0; i < 300 && (await s.queue.counts()).delivered === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(failures).toHaveLength(1);
+    expect((await s.queue.counts()).delivered).toBe(1);
+  });
+
   it('runs as a long-lived poller once started', async () => {
     const inbox = new ScriptedNotifier('inbox');
     const s = setup([inbox], DEFAULT_PROFILE.routing);

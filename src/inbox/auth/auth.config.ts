@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 const Throttle = z.object({
-  /** failed logins (per account) or attempts (per address) allowed per window */
+  /** failed logins allowed per window */
   limit: z.number().int().positive(),
   windowMinutes: z.number().positive(),
 }).strict();
@@ -14,7 +14,7 @@ export const AuthConfig = z.object({
   sessionMaxHours: z.number().positive().max(7 * 24).default(12),
   /** failed logins per account: 5 in 15 minutes, then the account waits out the window */
   perAccount: Throttle.default({ limit: 5, windowMinutes: 15 }),
-  /** login attempts per client address (a ward shares a NAT address: room for a shift change) */
+  /** failed logins per client address, whatever the account (credential stuffing); a ward's NAT address signs many people in, so successes do not count */
   perAddress: Throttle.default({ limit: 30, windowMinutes: 15 }),
 }).strict();
 export type AuthConfig = z.infer<typeof AuthConfig>;

@@ -38,7 +38,7 @@ const TOUCH_EVERY_MS = 60_000;
 
 /**
  * Password logins with server-side sessions, and API tokens. Login throttling counts failures
- * per account and attempts per client address before any password is hashed (scrypt is the
+ * per account and per client address, and refuses before any password is hashed (scrypt is the
  * costly step an attacker would otherwise make us repeat). Every login attempt is audited.
  */
 export class AuthService {
@@ -62,12 +62,12 @@ export class AuthService {
       this.deps.metrics?.logins.inc({ outcome: 'throttled' });
       return { ok: false, code: 'INBOX_RATE_LIMITED', retryAfterSeconds: Math.ceil(wait / 1000) };
     }
-    this.perAddress.hit(ip, now.getTime());
     const user = parsed.success ? await this.deps.users.get(username) : null;
     // an unknown name costs as much as a wrong password: the answer time tells no account names
     const matches = await verifyPassword(password, user?.passwordHash ?? (await this.decoyHash()));
     if (!user || !user.passwordHash || !matches || user.disabled) {
       this.perAccount.hit(username, now.getTime());
+      this.perAddress.hit(ip, now.getTime());
       const why = !user ? 'unknown account' : user.disabled ? 'account disabled' : 'wrong password';
       await this.auditLogin(username, user?.role ?? null, ip, now, 'failed', why);
       this.deps.metrics?.logins.inc({ outcome: user?.disabled ? 'disabled' : 'bad-credentials' });
