@@ -142,7 +142,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     () => [...mllpMetrics(listener.health()), ...deadLetterMetrics(deadLetters.stats())],
     () => registry.metrics(),
     // once shutdown begins the CLI is told to write directly (the state closes under the endpoint)
-    alertAdmin({ alerts: state.alerts, commit, token: adminToken, clock, open: () => stopping === undefined }),
+    alertAdmin({ alerts: state.alerts, audit: () => inbox?.stores.audit, commit, token: adminToken, clock, open: () => stopping === undefined }),
   );
   const { port: healthPort } = await health.start();
   // embedded: the CLI's alert actions find the service here and go through it (admin-endpoint.ts)
