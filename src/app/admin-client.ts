@@ -15,8 +15,9 @@ export async function actThroughService(dbPath: string, id: string, action: Aler
   const res = await post(`${admin.url}/admin/alerts/${encodeURIComponent(id)}/actions`, admin.token, body, timeoutMs);
   if (res === undefined) return undefined;
   if (res.status === 200) return res.body as Alert;
-  // a health port bound to another address than loopback: the CLI cannot prove it is local
-  if (res.status === 403) return undefined;
+  // a health port bound to another address than loopback (the CLI cannot prove it is local), or
+  // a service shutting down: write directly
+  if (res.status === 403 || res.status === 503) return undefined;
   const error = (res.body as { error?: string } | null)?.error ?? `HTTP ${res.status}`;
   if (res.status === 404 || res.status === 400) throw new SentinelError('USAGE', error);
   throw new SentinelError('STORE_UNAVAILABLE', `the running service refused the action: ${error}`);

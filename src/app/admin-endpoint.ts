@@ -2,6 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AlertAction } from '../inbox/actions/alert-action.js';
+import { SentinelError } from '../errors.js';
+import type { AuditLog } from '../inbox/store/audit.store.js';
 import type { AlertStore } from '../store/timeline-store.js';
 import { actOnAlert, AlertKeptChanging } from './alert-action.js';
 
@@ -33,24 +35,26 @@ export function newAdminToken(): string {
 }
 
 /** The alert actions through the service: the same code path as the CLI's direct one, then the service's commit. */
-export function alertAdmin(deps: { alerts: AlertStore; commit: () => Promise<void>; token: string; clock: () => Date }): AdminHandler {
+export function alertAdmin(deps: { alerts: AlertStore; audit?: () => AuditLog | undefined; commit: () => Promise<void>; token: string; clock: () => Date; open?: () => boolean }): AdminHandler {
   const expected = Buffer.from(`Bearer ${deps.token}`);
   return async (req) => {
     if (!isLoopback(req.remoteAddress)) return { status: 403, body: { error: 'the admin endpoint answers loopback only' } };
     const given = Buffer.from(req.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401, body: { error: 'bad or missing admin token' } };
+    if (deps.open && !deps.open()) return { status: 503, body: { error: 'the service is stopping: write directly' } };
     const route = ROUTE.exec(req.path);
     if (!route || req.method !== 'POST') return { status: 404, body: { error: 'not found' } };
     const parsed = AdminActionBody.safeParse(req.body);
     if (!parsed.success) return { status: 400, body: { error: z.prettifyError(parsed.error) } };
     const id = decodeURIComponent(route[1] as string);
     try {
-      const alert = await actOnAlert(deps.alerts, id, parsed.data.action, parsed.data.by, deps.clock().toISOString());
+      const audit = deps.audit?.();
+      const alert = await actOnAlert({ alerts: deps.alerts, ...(audit ? { audit } : {}), flush: deps.commit, clock: deps.clock }, id, parsed.data.action, parsed.data.by, req.remoteAddress ?? null);
       if (!alert) return { status: 404, body: { error: `no alert with id ${id}` } };
-      await deps.commit();
       return { status: 200, body: alert };
     } catch (err) {
       if (err instanceof AlertKeptChanging) return { status: 409, body: { error: err.message } };
+      if (err instanceof SentinelError && err.code === 'USAGE') return { status: 400, body: { error: err.message } };
       throw err;
     }
   };

@@ -1,46 +1,62 @@
-import { acknowledge, dismiss, snooze } from '../alerts/alert-actions.js';
 import type { Alert } from '../domain/alert.js';
+import { SentinelError } from '../errors.js';
+import { AlertActionService } from '../inbox/actions/alert-action.service.js';
 import type { AlertAction } from '../inbox/actions/alert-action.js';
+import type { AuditEntry, AuditLog } from '../inbox/store/audit.store.js';
+import { SqliteAuditLog } from '../inbox/store/sqlite/sqlite-audit.store.js';
+import { INBOX_SQLITE_SCHEMA } from '../inbox/store/sqlite/inbox-schema.js';
+import type { SqliteDatabase } from '../store/sqlite-database.js';
 import type { AlertStore } from '../store/timeline-store.js';
 
-/**
- * A running service re-evaluates a patient's alert with every message about them: an operator's
- * compare-and-set can lose a race many times a minute. Each try reads the alert again.
- */
-const CAS_ATTEMPTS = 10;
+export interface OperatorActionDeps {
+  alerts: AlertStore;
+  /** the inbox's audit trail; absent where there is none (Redis state without PostgreSQL, the inbox off) */
+  audit?: AuditLog;
+  /** commits the alert store before the action is answered (the service's group commit) */
+  flush?: () => Promise<void>;
+  clock: () => Date;
+}
+
+/** No audit trail to write to: the action still goes the one path, and the alert's history records it. */
+const NO_AUDIT: AuditLog = {
+  append: async (entry): Promise<AuditEntry> => ({ ...entry, seq: 1 }),
+  list: async () => [],
+};
 
 /**
- * An operator's action (the CLI's `alerts ack|dismiss|snooze`, directly or through the running
- * service's admin endpoint): the pure action on the alert as it is now, saved with compare-and-
- * set, read and applied again when a re-evaluation got there first. Null: no such alert.
- * The caller commits (the service's group commit, or the CLI's close).
+ * An operator's action (the CLI's `alerts ack|dismiss|snooze`, through the running service's
+ * admin endpoint or directly): the inbox's action service, the one path for every alert action
+ * (compare-and-set with re-reads, audit entry with the operator as actor and `via: cli`). Null:
+ * no such alert. A refused action (a snooze in the past, or longer than the inbox allows) is a
+ * usage error.
  */
-export async function actOnAlert(alerts: AlertStore, id: string, action: AlertAction, by: string, now: string): Promise<Alert | null> {
-  for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
-    const alert = await alerts.getById(id);
-    if (!alert) return null;
-    const next = apply(alert, action, now, by);
-    if (await alerts.replace(next, alert.version)) return next;
+export async function actOnAlert(deps: OperatorActionDeps, id: string, action: AlertAction, by: string, ip: string | null = null): Promise<Alert | null> {
+  const service = new AlertActionService({ alerts: deps.alerts, audit: deps.audit ?? NO_AUDIT, clock: deps.clock, ...(deps.flush ? { flush: deps.flush } : {}) });
+  let outcome: Awaited<ReturnType<AlertActionService['act']>>;
+  try {
+    outcome = await service.act(id, action, { name: by || 'operator', role: null, ip, via: 'cli' });
+  } catch (err) {
+    // the service gives up after a few re-reads when re-evaluations keep winning the race
+    if (err instanceof Error && /kept changing/.test(err.message)) throw new AlertKeptChanging(err.message);
+    throw err;
   }
-  throw new AlertKeptChanging(id);
+  if (outcome.ok) return outcome.alert;
+  if (outcome.problem === 'not-found') return null;
+  if (outcome.problem === 'invalid') throw new SentinelError('USAGE', outcome.detail);
+  throw new AlertKeptChanging(`alert ${id} changed meanwhile`);
 }
 
 export class AlertKeptChanging extends Error {
-  constructor(id: string) {
-    super(`alert ${id} changed under ${CAS_ATTEMPTS} attempts in a row; run the command again`);
+  constructor(message: string) {
+    super(`${message}; run the command again`);
     this.name = 'AlertKeptChanging';
   }
 }
 
-function apply(alert: Alert, action: AlertAction, now: string, by: string): Alert {
-  switch (action.kind) {
-    case 'acknowledge':
-      return acknowledge(alert, now, by);
-    case 'dismiss':
-      return dismiss(alert, now, action.reason, action.note, by);
-    case 'snooze':
-      return snooze(alert, now, new Date(action.until).toISOString(), by);
-  }
+/** The audit trail in the embedded state's file (the CLI writing directly: no service runs). */
+export function embeddedAudit(db: SqliteDatabase): AuditLog {
+  db.db.exec(INBOX_SQLITE_SCHEMA);
+  return new SqliteAuditLog(db);
 }
 
 // the alerts command works through these (cli/ imports app/, never an adapter)

@@ -120,6 +120,7 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     });
   }, SWEEP_SNOOZES_EVERY_MS);
 
+  let stopping: Promise<void> | undefined;
   const adminToken = newAdminToken();
   const health = new HealthServer(
     [
@@ -140,7 +141,8 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
     config.healthPort,
     () => [...mllpMetrics(listener.health()), ...deadLetterMetrics(deadLetters.stats())],
     () => registry.metrics(),
-    alertAdmin({ alerts: state.alerts, commit, token: adminToken, clock }),
+    // once shutdown begins the CLI is told to write directly (the state closes under the endpoint)
+    alertAdmin({ alerts: state.alerts, audit: () => inbox?.stores.audit, commit, token: adminToken, clock, open: () => stopping === undefined }),
   );
   const { port: healthPort } = await health.start();
   // embedded: the CLI's alert actions find the service here and go through it (admin-endpoint.ts)
@@ -150,7 +152,6 @@ export async function startService(config: ServiceConfig, profile: SiteProfile, 
   }
   log.info({ mllpPort, healthPort, state: state.mode, kafka: Boolean(producer) }, 'poems-sentinel running');
 
-  let stopping: Promise<void> | undefined;
   return {
     mode: { state: state.mode, ingress: producer ? 'mllp+kafka' : 'mllp' },
     mllpPort,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actThroughService } from '../app/admin-client.js';
-import { actOnAlert, AlertAction, AlertKeptChanging, isBusy } from '../app/alert-action.js';
+import { actOnAlert, AlertAction, AlertKeptChanging, embeddedAudit, isBusy } from '../app/alert-action.js';
 import { openState } from '../app/state.js';
 import { effectiveStatus } from '../alerts/alert-actions.js';
 import { loadProfile } from '../config/load-profile.js';
@@ -84,7 +84,9 @@ export async function alertsCommand(args: string[], io: Output): Promise<number>
       return EXIT.ok;
     }
     if (!operation) throw new SentinelError('USAGE', `unknown alerts action "${action}"`);
-    const next = await actOnAlert(state.alerts, subject, operation, values.by ?? '', now).catch((err: unknown) => {
+    // embedded: the action is audited in the file's inbox trail (Redis: in PostgreSQL, which this command does not open)
+    const audit = 'db' in state ? embeddedAudit((state as { db: Parameters<typeof embeddedAudit>[0] }).db) : undefined;
+    const next = await actOnAlert({ alerts: state.alerts, ...(audit ? { audit } : {}), clock: () => new Date(now) }, subject, operation, values.by ?? '').catch((err: unknown) => {
       if (err instanceof AlertKeptChanging) throw new SentinelError('STORE_UNAVAILABLE', err.message);
       if (isBusy(err)) throw new SentinelError('STORE_UNAVAILABLE', 'another process held the database write lock for 5 s; run the command again');
       throw err;

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { adminFileOf, readAdminFile } from '../../src/app/admin-endpoint.js';
 import { MllpClient } from '../../testkit/mllp.js';
 import { BIN, killServiceProcesses, REPO_ROOT, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
@@ -20,6 +21,8 @@ const CONNECTIONS = 8;
 const ACTIONS = 50;
 /** node starts in ~0.3 s of CPU: a few at a time keep 50 actions within the traffic on a busy machine */
 const ACTION_CONCURRENCY = 4;
+/** a month ahead: the inbox's action service refuses a snooze in the past or beyond a year */
+const SNOOZE_UNTIL = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 
 let seq = 0;
 function cbc(patient: number, platelets: number): string {
@@ -59,6 +62,8 @@ describe('when operators act on alerts during MLLP traffic', () => {
   it('answers no message AE and fails no CLI action', { timeout: 180_000 }, async () => {
     const db = join(dir, 'state.db');
     const service: ServiceProcess = await startServiceProcess(['--db', db]);
+    // the CLI finds the running service here and sends its actions through it
+    expect(readAdminFile(db)?.pid).toBe(service.pid);
     try {
       // one alert per patient: a high platelet count and a CIDP diagnosis
       const setup = await MllpClient.connect({ port: service.mllpPort, timeoutMs: 10_000 });
@@ -92,7 +97,7 @@ describe('when operators act on alerts during MLLP traffic', () => {
 
       const failures: string[] = [];
       const actions = ids.slice(0, ACTIONS).map((id, i) => (): Promise<void> => {
-        const args = i % 3 === 0 ? ['ack', id, '--by', 'ops'] : i % 3 === 1 ? ['dismiss', id, '--reason', 'poems-excluded', '--by', 'ops'] : ['snooze', id, '--until', '2030-01-01', '--by', 'ops'];
+        const args = i % 3 === 0 ? ['ack', id, '--by', 'ops'] : i % 3 === 1 ? ['dismiss', id, '--reason', 'poems-excluded', '--by', 'ops'] : ['snooze', id, '--until', SNOOZE_UNTIL, '--by', 'ops'];
         return cli('alerts', ...args, '--db', db).then((r) => {
           if (r.code !== 0) failures.push(`${args.join(' ')} → exit ${r.code}: ${r.err.trim().split('\n').slice(-3).join(' | ')}`);
         });
@@ -116,5 +121,7 @@ describe('when operators act on alerts during MLLP traffic', () => {
     } finally {
       await service.stop();
     }
+    // stopped: the CLI writes directly again
+    expect(existsSync(adminFileOf(db))).toBe(false);
   });
 });

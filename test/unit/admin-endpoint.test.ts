@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { adminFileOf, alertAdmin, readAdminFile, writeAdminFile, type AdminRequest } from '../../src/app/admin-endpoint.js';
 import { SqliteAlertStore } from '../../src/store/sqlite-alert.store.js';
 import { SqliteDatabase } from '../../src/store/sqlite-database.js';
+import type { AuditLog } from '../../src/inbox/store/audit.store.js';
 import { syntheticAlert } from '../support/alert-fixture.js';
 
 const TOKEN = 'k'.repeat(43);
@@ -65,5 +66,33 @@ describe('the admin file', () => {
     expect(readAdminFile(db)).toBeUndefined();
     writeFileSync(adminFileOf(join(dir, 'junk.db')), 'not json');
     expect(readAdminFile(join(dir, 'junk.db'))).toBeUndefined();
+  });
+});
+
+describe('the admin endpoint of a stopping service', () => {
+  it('answers 503 so that the CLI writes directly', async () => {
+    const db = new SqliteDatabase(':memory:');
+    const alerts = new SqliteAlertStore(db);
+    await alerts.put(syntheticAlert());
+    const admin = alertAdmin({ alerts, commit: () => db.flush(), token: TOKEN, clock: () => new Date('2025-03-01T10:00:00Z'), open: () => false });
+    const res = await admin({ method: 'POST', path: `/admin/alerts/${syntheticAlert().id}/actions`, remoteAddress: '127.0.0.1', authorization: `Bearer ${TOKEN}`, body: { action: { kind: 'acknowledge' } } });
+    expect(res.status).toBe(503);
+    expect((await alerts.getById(syntheticAlert().id))?.status).toBe('open');
+  });
+});
+
+describe('an operator action through the admin endpoint', () => {
+  it('goes through the inbox action service: audited with the operator as actor, via cli', async () => {
+    const db = new SqliteDatabase(':memory:');
+    const alerts = new SqliteAlertStore(db);
+    await alerts.put(syntheticAlert());
+    const entries: { actor: string; via: string; action: string; outcome: string; alertId: string | null }[] = [];
+    const audit = { append: async (e: Parameters<AuditLog['append']>[0]) => { entries.push(e); return { ...e, seq: entries.length }; }, list: async () => [] };
+    const admin = alertAdmin({ alerts, audit: () => audit, commit: () => db.flush(), token: TOKEN, clock: () => new Date('2025-03-01T10:00:00Z') });
+    const res = await admin({ method: 'POST', path: `/admin/alerts/${syntheticAlert().id}/actions`, remoteAddress: '127.0.0.1', authorization: `Bearer ${TOKEN}`, body: { action: { kind: 'acknowledge' }, by: 'ops' } });
+    expect(res.status).toBe(200);
+    expect(entries).toMatchObject([{ actor: 'ops', via: 'cli', action: 'acknowledge', outcome: 'ok', alertId: syntheticAlert().id }]);
+    const late = await admin({ method: 'POST', path: `/admin/alerts/${syntheticAlert().id}/actions`, remoteAddress: '127.0.0.1', authorization: `Bearer ${TOKEN}`, body: { action: { kind: 'snooze', until: '2020-01-01' }, by: 'ops' } });
+    expect(late.status).toBe(400);
   });
 });
