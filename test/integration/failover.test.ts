@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { publishToIngress } from '../../src/consumers/kafka/ingress.js';
 import { createKafkajsTransport } from '../../src/consumers/kafka/kafkajs.transport.js';
 import type { IngressAdmin, IngressProducer } from '../../src/consumers/kafka/transport.js';
@@ -66,12 +67,7 @@ describe.skipIf(!available)(`when one of two instances is killed${available ? ''
     await admin?.deleteGroups([group]).catch(() => undefined);
     await admin?.close();
     const cleaner = new Redis(redis.url);
-    let cursor = '0';
-    do {
-      const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await cleaner.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteByPrefix(cleaner, prefix);
     await cleaner.quit();
   }, 60_000);
 

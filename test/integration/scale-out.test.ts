@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteByPrefix } from '../../testkit/redis.js';
 import { DEFAULT_PROFILE } from '../../src/config/default-profile.js';
 import type { Alert, Notification } from '../../src/domain/alert.js';
 import { publishToIngress } from '../../src/consumers/kafka/ingress.js';
@@ -141,12 +142,7 @@ describe.skipIf(!available)(`when the ingest consumer scales out over one Redis$
     await admin?.deleteGroups([groupA, groupB]).catch(() => undefined);
     await admin?.close();
     if (cleaner) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${ROOT}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await cleaner.unlink(...keys);
-      } while (cursor !== '0');
+      await deleteByPrefix(cleaner, ROOT);
       await cleaner.quit();
     }
   }, 120_000);
