@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -6,7 +5,8 @@ import { loadProfile } from '../config/load-profile.js';
 import { deidentifyFiles, REPORT_FILE } from '../deidentify/deidentify-files.js';
 import { MIN_KEY_BYTES } from '../deidentify/keyed-hash.js';
 import { SentinelError } from '../errors.js';
-import { formatLabelProblems, parseLabels, type LabelSet } from '../validate/labels.js';
+import type { LabelSet } from '../validate/labels.js';
+import { readLabelsFile } from '../validate/labels-file.js';
 import { progressBar } from './progress.js';
 import { EXIT, parse, type Output } from './usage.js';
 
@@ -89,15 +89,7 @@ export async function deidentifyCommand(args: string[], io: Output, log: Logger)
 }
 
 function readLabels(path: string): LabelSet & { path: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new SentinelError('INPUT_UNREADABLE', `cannot read labels ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const parsed = parseLabels(text);
-  if (parsed.labels === null) throw new SentinelError('INPUT_UNREADABLE', `labels ${path} are invalid:\n${formatLabelProblems(path, parsed.problems)}`);
-  return { ...parsed.labels, path };
+  return { ...readLabelsFile(path), path };
 }
 
 /** The key file's bytes, without one trailing line end (keys are often written with echo). */

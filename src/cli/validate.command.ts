@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadProfile } from '../config/load-profile.js';
 import type { SiteProfile } from '../config/profile.schema.js';
 import { SentinelError } from '../errors.js';
-import { formatLabelProblems, parseLabels, type LabelSet } from '../validate/labels.js';
+import { readLabelsFile } from '../validate/labels-file.js';
 import type { RunResult } from '../validate/patient-result.js';
 import { buildReport } from '../validate/report.js';
 import { renderHtml } from '../validate/report-html.js';
@@ -50,7 +50,7 @@ export async function validateCommand(args: string[], io: Output, log: Logger): 
   if (positionals.length === 0) throw new SentinelError('USAGE', 'validate needs at least one feed file or directory');
   if (!values.labels) throw new SentinelError('USAGE', 'validate needs --labels FILE');
   // Everything that can be wrong with the inputs is reported before the first replay starts.
-  const labels = readLabels(values.labels);
+  const labels = readLabelsFile(values.labels);
   for (const out of [values.json, values.html]) if (out && !existsSync(dirname(out))) throw new SentinelError('USAGE', `cannot write ${out}: no such directory`);
   const profiles: SiteProfile[] = [loadProfile(values.profile)];
   if (values.compare) profiles.push(loadProfile(values.compare));
@@ -64,18 +64,6 @@ export async function validateCommand(args: string[], io: Output, log: Logger): 
   if (values.html) write(values.html, renderHtml(report));
   for (const [flag, path] of [['JSON', values.json], ['HTML', values.html]] as const) if (path) io.out(`${flag} report written to ${path}`);
   return EXIT.ok;
-}
-
-function readLabels(path: string): LabelSet {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new SentinelError('INPUT_UNREADABLE', `cannot read labels ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const parsed = parseLabels(text);
-  if (parsed.labels === null) throw new SentinelError('INPUT_UNREADABLE', `labels ${path} are invalid:\n${formatLabelProblems(path, parsed.problems)}`);
-  return parsed.labels;
 }
 
 async function replayInTempStore(inputs: string[], profile: SiteProfile, log: Logger): Promise<RunResult> {
