@@ -61,4 +61,4 @@ export function embeddedAudit(db: SqliteDatabase): AuditLog {
 
 // the alerts command works through these (cli/ imports app/, never an adapter)
 export { AlertAction } from '../inbox/actions/alert-action.js';
-export { isBusy } from '../consumers/mllp-handler.js';
+export { isBusy } from '../store/sqlite-busy.js';

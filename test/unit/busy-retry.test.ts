@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { watchedDurable } from '../../src/app/watched-durable.js';
-import { isBusy, retryWhileBusy } from '../../src/consumers/mllp-handler.js';
+import { isBusy, retryWhileBusy } from '../../src/store/sqlite-busy.js';
 import { SqliteDatabase } from '../../src/store/sqlite-database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-busy-'));
