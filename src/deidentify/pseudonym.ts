@@ -90,9 +90,27 @@ export function pseudonymisedKey(key: string, pseudonyms: IdentifierPseudonyms):
 }
 
 /** A keyed permutation of [0, size): Feistel on M×M (M = ⌈√size⌉) with cycle walking. */
-interface Permutation {
-  encrypt(x: bigint): bigint;
-  decrypt(y: bigint): bigint;
+/**
+ * A Feistel network over [0, M²) walked in cycles until it lands below `size`: a permutation of
+ * [0, size). The subclasses differ only in their arithmetic (doubles or bigints).
+ */
+abstract class Permutation {
+  constructor(protected readonly size: bigint) {}
+
+  encrypt(x: bigint): bigint {
+    let y = this.forward(x);
+    while (y >= this.size) y = this.forward(y);
+    return y;
+  }
+
+  decrypt(y: bigint): bigint {
+    let x = this.backward(y);
+    while (x >= this.size) x = this.backward(x);
+    return x;
+  }
+
+  protected abstract forward(x: bigint): bigint;
+  protected abstract backward(y: bigint): bigint;
 }
 
 /** Below this M the halves and the round's reduction are exact in doubles (M · 2^16 < 2^53). */
@@ -108,30 +126,19 @@ function permutation(hash: KeyedHash, tweak: string, size: bigint): Permutation 
  * id in practice) with the halves in doubles: the same rounds and the same values as
  * BigPermutation, with BigInt only to split and join the halves.
  */
-class NumberPermutation implements Permutation {
+class NumberPermutation extends Permutation {
   private readonly m: number;
 
-  constructor(private readonly hash: KeyedHash, private readonly tweak: string, private readonly size: bigint, private readonly bigM: bigint) {
+  constructor(private readonly hash: KeyedHash, private readonly tweak: string, size: bigint, private readonly bigM: bigint) {
+    super(size);
     this.m = Number(bigM);
-  }
-
-  encrypt(x: bigint): bigint {
-    let y = this.forward(x);
-    while (y >= this.size) y = this.forward(y);
-    return y;
-  }
-
-  decrypt(y: bigint): bigint {
-    let x = this.backward(y);
-    while (x >= this.size) x = this.backward(x);
-    return x;
   }
 
   private round(i: number, half: number): number {
     return this.hash.mod128(`fpe|${this.tweak}|${i}|${half}`, this.m);
   }
 
-  private forward(x: bigint): bigint {
+  protected forward(x: bigint): bigint {
     const m = this.m;
     let l = Number(x / this.bigM);
     let r = Number(x % this.bigM);
@@ -139,7 +146,7 @@ class NumberPermutation implements Permutation {
     return BigInt(l) * this.bigM + BigInt(r);
   }
 
-  private backward(y: bigint): bigint {
+  protected backward(y: bigint): bigint {
     const m = this.m;
     let l = Number(y / this.bigM);
     let r = Number(y % this.bigM);
@@ -148,19 +155,9 @@ class NumberPermutation implements Permutation {
   }
 }
 
-class BigPermutation implements Permutation {
-  constructor(private readonly hash: KeyedHash, private readonly tweak: string, private readonly size: bigint, private readonly m: bigint) {}
-
-  encrypt(x: bigint): bigint {
-    let y = this.forward(x);
-    while (y >= this.size) y = this.forward(y);
-    return y;
-  }
-
-  decrypt(y: bigint): bigint {
-    let x = this.backward(y);
-    while (x >= this.size) x = this.backward(x);
-    return x;
+class BigPermutation extends Permutation {
+  constructor(private readonly hash: KeyedHash, private readonly tweak: string, size: bigint, private readonly m: bigint) {
+    super(size);
   }
 
   private round(i: number, half: bigint): bigint {
@@ -168,14 +165,14 @@ class BigPermutation implements Permutation {
     return this.hash.big128(`fpe|${this.tweak}|${i}|${half}`) % this.m;
   }
 
-  private forward(x: bigint): bigint {
+  protected forward(x: bigint): bigint {
     let l = x / this.m;
     let r = x % this.m;
     for (let i = 0; i < ROUNDS; i++) [l, r] = [r, (l + this.round(i, r)) % this.m];
     return l * this.m + r;
   }
 
-  private backward(y: bigint): bigint {
+  protected backward(y: bigint): bigint {
     let l = y / this.m;
     let r = y % this.m;
     for (let i = ROUNDS - 1; i >= 0; i--) [l, r] = [(((r - this.round(i, l)) % this.m) + this.m) % this.m, l];
